@@ -1,0 +1,51 @@
+import Router from '@koa/router';
+import type Koa from 'koa';
+import type { Logger } from '../shared/logger.js';
+import { buildKoaApp } from '../shared/http/koa-app.js';
+import type { Readiness } from '../shared/http/probes.js';
+import type { StaticFiles } from '../shared/http/static-files.js';
+import type { MonitorAgentConfig } from './config.js';
+import type { UpstreamClient } from './upstream.js';
+
+export interface MonitorAgentDeps {
+  logger: Logger;
+  readiness: Readiness;
+  upstream: UpstreamClient;
+  staticFiles: StaticFiles;
+}
+
+/**
+ * Where the chart page lives: `/`, the seed's Ingress path, and the URL the seed's compose step
+ * opened. Traefik forwards the Ingress path unstripped, so everything the page loads (data,
+ * scripts) is served under each of these bases too.
+ */
+export const PAGE_BASES = ['', '/k8s-app-monitor-agent', '/k8s-app-monitor-test'] as const;
+
+const PLOTLY_MAX_AGE_SECONDS = 24 * 60 * 60;
+
+export function createApp(_config: MonitorAgentConfig, deps: MonitorAgentDeps): Koa {
+  const { upstream, staticFiles } = deps;
+  const router = new Router({ strict: true });
+
+  for (const base of PAGE_BASES) {
+    if (base !== '') {
+      // The page's URLs are relative, so it must be loaded from a path ending in '/': send
+      // `/k8s-app-monitor-agent` to `/k8s-app-monitor-agent/`. The Location is relative too,
+      // so the redirect stays correct behind any prefix a proxy strips.
+      router.get(base, (ctx) => {
+        ctx.status = 308;
+        ctx.set('Location', `${base.slice(base.lastIndexOf('/') + 1)}/${ctx.querystring ? `?${ctx.querystring}` : ''}`);
+        ctx.body = { redirect: `${base}/` };
+      });
+    }
+    router.get(`${base}/`, (ctx) => staticFiles.send(ctx, 'index.html'));
+    router.get(`${base}/api/metrics`, async (ctx) => {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = await upstream.fetchMetric();
+    });
+    router.get(`${base}/assets/vendor/plotly.js`, (ctx) => staticFiles.send(ctx, 'vendor/plotly.js', { maxAgeSeconds: PLOTLY_MAX_AGE_SECONDS }));
+    router.get(`${base}/assets/:file`, (ctx) => staticFiles.send(ctx, ctx.params.file ?? ''));
+  }
+
+  return buildKoaApp({ ...deps, router });
+}

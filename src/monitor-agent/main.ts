@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url';
+import { createLogger } from '../shared/logger.js';
+import { runService } from '../shared/main.js';
+import { Readiness } from '../shared/http/probes.js';
+import { loadStaticFiles } from '../shared/http/static-files.js';
+import { createApp } from './app.js';
+import { readMonitorAgentConfig } from './config.js';
+import { createUpstreamClient } from './upstream.js';
+
+await runService(() => {
+  const config = readMonitorAgentConfig(process.env);
+  const logger = createLogger({ name: 'k8s-app-monitor-agent', level: config.logLevel });
+  const readiness = new Readiness();
+  const upstream = createUpstreamClient({ baseUrl: config.upstreamUrl, timeoutMs: config.upstreamTimeoutMs });
+  const app = createApp(config, {
+    logger,
+    readiness,
+    upstream,
+    staticFiles: loadStaticFiles(fileURLToPath(new URL('./public/', import.meta.url))),
+  });
+  logger.info({ upstream: config.upstreamUrl.href }, 'reading samples from the upstream');
+  return {
+    config,
+    logger,
+    readiness,
+    listeners: [{ name: 'http', port: config.port, handler: app.callback() }],
+    afterDrain: async () => upstream.close(),
+  };
+});

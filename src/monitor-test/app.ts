@@ -1,0 +1,61 @@
+import Router from '@koa/router';
+import type Koa from 'koa';
+import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, openapi, type Metric } from '../shared/api/metric.js';
+import type { Logger } from '../shared/logger.js';
+import { buildKoaApp } from '../shared/http/koa-app.js';
+import type { Readiness } from '../shared/http/probes.js';
+import type { StaticFiles } from '../shared/http/static-files.js';
+import { renderApiPage } from './api-page.js';
+import type { MonitorTestConfig } from './config.js';
+import type { Simulation } from './simulation.js';
+
+export interface MonitorTestDeps {
+  logger: Logger;
+  readiness: Readiness;
+  simulation: Simulation;
+  staticFiles: StaticFiles;
+}
+
+export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa {
+  const { simulation, staticFiles } = deps;
+  const defaultApp = config.apps[0]!;
+  const domains = new Map(config.apps.map((app) => [app.name, app.domain]));
+  const apiPage = renderApiPage();
+
+  const metricOf = (appName: string): Metric | undefined => {
+    const performance = simulation.sample(appName);
+    const domain = domains.get(appName);
+    return performance && domain !== undefined
+      ? { performance_index: performance, host: config.hostname, app_name: appName, domain }
+      : undefined;
+  };
+
+  const router = new Router({ strict: true });
+  router.get('/metrics', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = metricOf(defaultApp.name);
+  });
+  router.get('/metrics/', (ctx) => {
+    ctx.throw(400, 'app name must not be empty');
+  });
+  router.get('/metrics/:appname', (ctx) => {
+    const name = ctx.params.appname ?? '';
+    if (name.length > APP_NAME_MAX_LENGTH || !APP_NAME_PATTERN.test(name)) {
+      ctx.throw(400, `app name must be 1 to ${APP_NAME_MAX_LENGTH} characters of [A-Za-z0-9_.-]`);
+    }
+    const metric = metricOf(name);
+    if (!metric) ctx.throw(404, `no app named ${name}`);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = metric;
+  });
+  router.get('/openapi.json', (ctx) => {
+    ctx.body = openapi;
+  });
+  router.get('/api.html', (ctx) => {
+    ctx.type = 'html';
+    ctx.body = apiPage;
+  });
+  router.get('/api.css', (ctx) => staticFiles.send(ctx, 'api.css'));
+
+  return buildKoaApp({ ...deps, router });
+}

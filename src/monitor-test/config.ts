@@ -1,0 +1,45 @@
+import { ConfigError, readCommonConfig, readPort, readString, type CommonConfig, type Env } from '../shared/config.js';
+import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN } from '../shared/api/metric.js';
+
+export interface AppSpec {
+  readonly name: string;
+  readonly domain: string;
+}
+
+export interface MonitorTestConfig extends CommonConfig {
+  readonly port: number;
+  /** Reported as `host` in every sample, so a user can see which replica answered. */
+  readonly hostname: string;
+  /** The simulated applications; the first one answers `GET /metrics`. */
+  readonly apps: readonly AppSpec[];
+}
+
+export const DEFAULT_APPS = 'test-app:test-domain';
+const MAX_APPS = 100;
+const DOMAIN_PATTERN = /^[A-Za-z0-9_.-]{1,253}$/;
+
+/** Parses `name:domain,name:domain`. Names become label values, so they are validated here. */
+export function parseApps(value: string): AppSpec[] {
+  const apps = value.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    const [name = '', domain = '', ...rest] = entry.split(':');
+    if (rest.length > 0 || !APP_NAME_PATTERN.test(name) || name.length > APP_NAME_MAX_LENGTH || !DOMAIN_PATTERN.test(domain)) {
+      throw new ConfigError(`APPS entries must look like name:domain with [A-Za-z0-9_.-] characters (name at most ${APP_NAME_MAX_LENGTH}), got ${JSON.stringify(entry)}`);
+    }
+    return { name, domain };
+  });
+  if (apps.length === 0 || apps.length > MAX_APPS) {
+    throw new ConfigError(`APPS must list between 1 and ${MAX_APPS} apps, got ${apps.length}`);
+  }
+  const names = new Set(apps.map((app) => app.name));
+  if (names.size !== apps.length) throw new ConfigError('APPS must not list an app name twice');
+  return apps;
+}
+
+export function readMonitorTestConfig(env: Env, osHostname: string): MonitorTestConfig {
+  return Object.freeze({
+    ...readCommonConfig(env),
+    port: readPort(env, 'PORT', 3000),
+    hostname: readString(env, 'HOSTNAME', osHostname),
+    apps: Object.freeze(parseApps(readString(env, 'APPS', DEFAULT_APPS))),
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * Typed readers for environment settings. Each service parses its whole config once at
+ * start-up with these; a bad value throws a ConfigError naming the variable, which main.ts
+ * prints as one line before exiting non-zero.
+ */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** An unset or empty variable means "use the default" (compose and k8s often write `VAR=`). */
+function raw(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+export function readString(env: Env, name: string, fallback: string): string {
+  return raw(env, name) ?? fallback;
+}
+
+export function readInteger(
+  env: Env,
+  name: string,
+  fallback: number,
+  range: { min: number; max: number },
+): number {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) {
+    throw new ConfigError(`${name} must be a whole number, got ${JSON.stringify(value)}`);
+  }
+  const parsed = Number(value);
+  if (parsed < range.min || parsed > range.max) {
+    throw new ConfigError(`${name} must be between ${range.min} and ${range.max}, got ${value}`);
+  }
+  return parsed;
+}
+
+export function readPort(env: Env, name: string, fallback: number): number {
+  return readInteger(env, name, fallback, { min: 1, max: 65535 });
+}
+
+export function readEnum<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+
+/** An absolute http(s) URL, or undefined when unset. */
+export function readHttpUrl(env: Env, name: string): URL | undefined {
+  const value = raw(env, name);
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http or https URL, got ${JSON.stringify(value)}`);
+  }
+  return url;
+}
+
+/** A DNS name or IP literal as the seed's SERVICE_NAME is used: the host part of a URL. */
+export function readHostname(env: Env, name: string, fallback: string): string {
+  const value = readString(env, name, fallback);
+  if (!/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]+\]$/.test(value)) {
+    throw new ConfigError(`${name} must be a host name, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Settings both services share: logging and shutdown. */
+export interface CommonConfig {
+  readonly logLevel: LogLevel;
+  readonly shutdownTimeoutMs: number;
+  /** Address to bind; undefined means all interfaces (Node's dual-stack default), as a container needs. */
+  readonly listenHost: string | undefined;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export function readCommonConfig(env: Env): CommonConfig {
+  return {
+    logLevel: readEnum(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
+    listenHost: raw(env, 'LISTEN_HOST'),
+  };
+}

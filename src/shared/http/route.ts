@@ -1,0 +1,14 @@
+import type { Context } from 'koa';
+
+/**
+ * The route template a request matched (`/metrics/:appname`), or undefined when no route did.
+ * Telemetry labels and span names use the template, never the raw path, so that a random path
+ * cannot create a new series or span name.
+ */
+export function matchedRoute(ctx: Context): string | undefined {
+  const route: unknown = (ctx as Context & { _matchedRoute?: unknown })._matchedRoute;
+  return typeof route === 'string' ? route : undefined;
+}
+
+/** The bounded label value for requests no route matched. */
+export const UNMATCHED_ROUTE = 'unmatched';

@@ -1,0 +1,42 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Listening {
+  server: Server;
+  port: number;
+}
+
+/** Listens and resolves once the port is bound (port 0 picks a free one, for tests). */
+export function listen(handler: RequestListener, port: number, host: string | undefined): Promise<Listening> {
+  const server = createServer(handler);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host }, () => {
+      server.off('error', reject);
+      resolve({ server, port: (server.address() as AddressInfo).port });
+    });
+  });
+}
+
+/**
+ * Stops accepting, lets in-flight requests finish, and resolves once every connection is
+ * closed — or, after `timeoutMs`, cuts the remaining ones. Resolves `true` when it drained
+ * cleanly. Idle keep-alive sockets are closed at once and again as requests finish, because a
+ * client holding a keep-alive connection would otherwise keep the server open until it times out.
+ */
+export function drain(server: Server, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const deadline = setTimeout(() => {
+      server.closeAllConnections();
+      finish(false);
+    }, timeoutMs);
+    function finish(clean: boolean): void {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      resolve(clean);
+    }
+    server.close(() => finish(true));
+    server.closeIdleConnections();
+  });
+}

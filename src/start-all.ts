@@ -1,0 +1,49 @@
+/**
+ * `npm start`: both services on one machine, as the seed's docker-compose test ran them.
+ * Ctrl-C (or SIGTERM) stops both cleanly; if one dies, the other is stopped too.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const services = [
+  { name: 'k8s-app-monitor-test', main: '../dist/monitor-test/main.js', env: { PORT: process.env.TEST_PORT ?? '3000' } },
+  {
+    name: 'k8s-app-monitor-agent',
+    main: '../dist/monitor-agent/main.js',
+    env: { PORT: process.env.AGENT_PORT ?? '8888', APP_PORT: process.env.TEST_PORT ?? '3000' },
+  },
+].map(({ main, ...rest }) => ({ ...rest, main: fileURLToPath(new URL(main.replace('../dist/', './'), import.meta.url)) }));
+
+const children: ChildProcess[] = services.map(({ main, env }) =>
+  spawn(process.execPath, [...process.execArgv, main], { stdio: 'inherit', env: { ...process.env, ...env } }),
+);
+
+let stopping = false;
+let exitCode = 0;
+function stopAll(): void {
+  if (stopping) return;
+  stopping = true;
+  // SIGTERM, not SIGINT: a terminal's Ctrl-C already reached the children; a second SIGINT
+  // would look to them like an impatient user.
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+}
+
+children.forEach((child, index) => {
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      process.stderr.write(`${services[index]!.name} exited (${signal ?? code}); stopping the other service\n`);
+      exitCode = code || 1;
+      stopAll();
+    }
+    if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(exitCode);
+  });
+});
+process.on('SIGINT', stopAll);
+process.on('SIGTERM', stopAll);
+
+process.stdout.write(`
+  k8s-app-monitor-agent  chart:  http://localhost:${services[1]!.env.PORT}/k8s-app-monitor-agent/
+  k8s-app-monitor-test   API:    http://localhost:${services[0]!.env.PORT}/metrics   docs: http://localhost:${services[0]!.env.PORT}/api.html
+  Ctrl-C stops both.
+
+`);
