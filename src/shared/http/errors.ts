@@ -39,7 +39,7 @@ export function errorHandler(logger: Logger): Middleware {
     } catch (error) {
       const status = statusOf(error);
       const { expose, headers, message } = (error ?? {}) as HttpErrorLike;
-      const safe = expose === true && status < 500 && typeof message === 'string';
+      const safe = expose === true && typeof message === 'string';
       if (status >= 500) logger.error({ err: error, status }, 'request failed');
       ctx.res.removeHeader('Content-Length');
       if (headers && typeof headers === 'object') ctx.set(headers as Record<string, string>);

@@ -70,11 +70,16 @@ export function loadStaticFiles(dir: string): StaticFiles {
         ctx.status = 304;
         return;
       }
-      const offered = [file.br && 'br', file.gzip && 'gzip', 'identity'].filter((e): e is string => Boolean(e));
-      const encoding = ctx.acceptsEncodings(offered);
-      const body = encoding === 'br' ? file.br : encoding === 'gzip' ? file.gzip : file.identity;
-      if (encoding === 'br' || encoding === 'gzip') ctx.set('Content-Encoding', encoding);
-      ctx.body = body;
+      // Asked one at a time: at equal quality the smaller encoding wins, whatever the client's order.
+      if (file.br && ctx.acceptsEncodings('br') === 'br') {
+        ctx.set('Content-Encoding', 'br');
+        ctx.body = file.br;
+      } else if (file.gzip && ctx.acceptsEncodings('gzip') === 'gzip') {
+        ctx.set('Content-Encoding', 'gzip');
+        ctx.body = file.gzip;
+      } else {
+        ctx.body = file.identity;
+      }
     },
   };
 }

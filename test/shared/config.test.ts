@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readCommonConfig, readHostname, readHttpUrl, readInteger, readPort } from '../../src/shared/config.js';
+
+describe('config readers', () => {
+  it('uses the default when a variable is unset or empty', () => {
+    expect(readPort({}, 'PORT', 3000)).toBe(3000);
+    expect(readPort({ PORT: '' }, 'PORT', 3000)).toBe(3000);
+    expect(readPort({ PORT: ' 8080 ' }, 'PORT', 3000)).toBe(8080);
+  });
+
+  it.each([
+    ['abc', /PORT must be a whole number, got "abc"/],
+    ['70000', /PORT must be between 1 and 65535, got 70000/],
+    ['0', /PORT must be between 1 and 65535/],
+    ['-1', /PORT must be a whole number/],
+    ['3000.5', /PORT must be a whole number/],
+    ['1e3', /PORT must be a whole number/],
+  ])('rejects PORT=%s naming the variable', (value, message) => {
+    expect(() => readPort({ PORT: value }, 'PORT', 3000)).toThrow(ConfigError);
+    expect(() => readPort({ PORT: value }, 'PORT', 3000)).toThrow(message);
+  });
+
+  it('bounds integers', () => {
+    expect(readInteger({ T: '5' }, 'T', 1, { min: 0, max: 10 })).toBe(5);
+    expect(() => readInteger({ T: '11' }, 'T', 1, { min: 0, max: 10 })).toThrow(/T must be between 0 and 10/);
+  });
+
+  it('reads http(s) URLs only', () => {
+    expect(readHttpUrl({}, 'U')).toBeUndefined();
+    expect(readHttpUrl({ U: 'https://x.example:8443/p' }, 'U')?.href).toBe('https://x.example:8443/p');
+    expect(() => readHttpUrl({ U: 'not a url' }, 'U')).toThrow(/U must be an absolute URL/);
+    expect(() => readHttpUrl({ U: 'ftp://x' }, 'U')).toThrow(/U must be an http or https URL/);
+  });
+
+  it('reads host names as the seed used SERVICE_NAME', () => {
+    expect(readHostname({}, 'SERVICE_NAME', 'localhost')).toBe('localhost');
+    expect(readHostname({ SERVICE_NAME: 'k8s-app-monitor-test.default.svc' }, 'SERVICE_NAME', 'x')).toBe('k8s-app-monitor-test.default.svc');
+    expect(readHostname({ SERVICE_NAME: '127.0.0.1' }, 'SERVICE_NAME', 'x')).toBe('127.0.0.1');
+    expect(() => readHostname({ SERVICE_NAME: 'http://x' }, 'SERVICE_NAME', 'x')).toThrow(/SERVICE_NAME must be a host name/);
+    expect(() => readHostname({ SERVICE_NAME: 'a b' }, 'SERVICE_NAME', 'x')).toThrow(/SERVICE_NAME/);
+  });
+
+  it('reads the common settings with defaults', () => {
+    expect(readCommonConfig({})).toEqual({ logLevel: 'info', shutdownTimeoutMs: 10_000, listenHost: undefined });
+    expect(() => readCommonConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of fatal, error/);
+    expect(() => readCommonConfig({ SHUTDOWN_TIMEOUT_MS: 'soon' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
+  });
+});

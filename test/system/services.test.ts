@@ -1,0 +1,112 @@
+import { createServer } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, MAIN, startMonitorAgent, startMonitorTest, startProcess, stopAll, waitForOk } from './processes.js';
+
+afterEach(stopAll);
+
+describe('both services as real processes', () => {
+  it('serves the agent → test path, survives the upstream stopping, and recovers', async () => {
+    const test = await startMonitorTest();
+    const agent = await startMonitorAgent(test.port);
+
+    const ok = await fetch(`${agent.url}/k8s-app-monitor-agent/api/metrics`);
+    expect(ok.status).toBe(200);
+    const sample = await ok.json();
+    expect(sample).toMatchObject({ host: 'system-test-host', app_name: 'test-app', domain: 'test-domain' });
+    const page = await fetch(`${agent.url}/k8s-app-monitor-agent/`);
+    expect(await page.text()).toContain('assets/vendor/plotly.js');
+
+    expect(await test.proc.stop()).toBe(0);
+    for (let i = 0; i < 100; i++) {
+      const res = await fetch(`${agent.url}/api/metrics`);
+      expect(res.status).toBe(502);
+      expect(res.headers.get('content-type')).toMatch(/application\/json/);
+      expect(await res.json()).toEqual({ error: 'Bad Gateway', message: 'the metrics service refused the connection' });
+    }
+    expect((await fetch(`${agent.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${agent.url}/readyz`)).status).toBe(200);
+
+    await startMonitorTest({}, test.port);
+    const recovered = await fetch(`${agent.url}/api/metrics`);
+    expect(recovered.status).toBe(200);
+    expect((await recovered.json()).app_name).toBe('test-app');
+    expect(agent.proc.child.exitCode).toBeNull();
+  });
+
+  it('logs one JSON access line per request with method, route, status and duration', async () => {
+    const test = await startMonitorTest();
+    await fetch(`${test.url}/metrics/test-app`);
+    await fetch(`${test.url}/metrics/nope`);
+    await test.proc.stop();
+    const lines = test.proc.output().trim().split('\n').map((line) => JSON.parse(line));
+    const access = lines.filter((line) => line.msg === 'request');
+    expect(access).toHaveLength(2);
+    expect(access[0]).toMatchObject({ method: 'GET', route: '/metrics/:appname', status: 200 });
+    expect(access[1]).toMatchObject({ method: 'GET', route: '/metrics/:appname', status: 404 });
+    expect(typeof access[0].duration_ms).toBe('number');
+  });
+
+  it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
+    // An upstream that takes 500 ms keeps the agent's request in flight while it is told to stop.
+    const slow = createServer((_req, res) => setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ performance_index: { failRatio: 0, failAmount: 0, accessAmount: 0, maxConcurrent: 0, maxLatency: 0, minLatency: 0, avgLatency: 0 }, host: 'h', app_name: 'a', domain: 'd' }));
+    }, 500));
+    const slowPort = await freePort();
+    await new Promise<void>((resolve) => slow.listen(slowPort, '127.0.0.1', resolve));
+    try {
+      const agent = await startMonitorAgent(slowPort);
+      const inFlight = fetch(`${agent.url}/api/metrics`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const start = Date.now();
+      agent.proc.child.kill('SIGTERM');
+      const res = await inFlight;
+      expect(res.status).toBe(200);
+      expect(await agent.proc.exited).toBe(0);
+      expect(Date.now() - start).toBeLessThan(3000);
+      // Once stopping, no new connection is accepted.
+      await expect(fetch(`${agent.url}/healthz`)).rejects.toThrow();
+      expect(agent.proc.output()).toMatch(/"msg":"shutting down"/);
+    } finally {
+      slow.closeAllConnections();
+      slow.close();
+    }
+  });
+
+  it('exits within SHUTDOWN_TIMEOUT_MS even when a request never finishes', async () => {
+    const stuck = createServer(() => { /* never answers */ });
+    const stuckPort = await freePort();
+    await new Promise<void>((resolve) => stuck.listen(stuckPort, '127.0.0.1', resolve));
+    try {
+      const agent = await startMonitorAgent(stuckPort, { SHUTDOWN_TIMEOUT_MS: '300', UPSTREAM_TIMEOUT_MS: '60000' });
+      void fetch(`${agent.url}/api/metrics`).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const start = Date.now();
+      expect(await agent.proc.stop()).toBe(0);
+      expect(Date.now() - start).toBeLessThan(2000);
+      expect(agent.proc.output()).toMatch(/shutdown timeout/);
+    } finally {
+      stuck.closeAllConnections();
+      stuck.close();
+    }
+  });
+
+  it.each([
+    [MAIN.test, { PORT: 'abc' }, 'configuration error: PORT must be a whole number, got "abc"'],
+    [MAIN.agent, { APP_PORT: '70000' }, 'configuration error: APP_PORT must be between 1 and 65535, got 70000'],
+  ])('stops with one clear line on a bad setting (%s)', async (main, env, line) => {
+    const proc = startProcess(main, env);
+    expect(await proc.exited).toBe(78);
+    expect(proc.output().trim()).toBe(line);
+  });
+
+  it('npm start runs both services on the given ports and Ctrl-C stops both with exit 0', async () => {
+    const [testPort, agentPort] = [await freePort(), await freePort()];
+    const all = startProcess(MAIN.all, { TEST_PORT: String(testPort), AGENT_PORT: String(agentPort) });
+    await waitForOk(`http://127.0.0.1:${agentPort}/api/metrics`, all);
+    expect(all.output()).toContain(`http://localhost:${agentPort}/k8s-app-monitor-agent/`);
+    expect(await all.stop('SIGINT')).toBe(0);
+    expect(all.output().match(/"msg":"stopped"/g)).toHaveLength(2);
+    await expect(fetch(`http://127.0.0.1:${testPort}/healthz`)).rejects.toThrow();
+  });
+});
