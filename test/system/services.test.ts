@@ -29,7 +29,7 @@ describe('both services as real processes', () => {
     await startMonitorTest({}, test.port);
     const recovered = await fetch(`${agent.url}/api/metrics`);
     expect(recovered.status).toBe(200);
-    expect((await recovered.json()).app_name).toBe('test-app');
+    expect(((await recovered.json()) as { app_name: string }).app_name).toBe('test-app');
     expect(agent.proc.child.exitCode).toBeNull();
   });
 
