@@ -5,17 +5,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+const testPort = process.env.TEST_PORT ?? '3000';
 const services = [
-  { name: 'k8s-app-monitor-test', main: '../dist/monitor-test/main.js', env: { PORT: process.env.TEST_PORT ?? '3000' } },
-  {
-    name: 'k8s-app-monitor-agent',
-    main: '../dist/monitor-agent/main.js',
-    env: { PORT: process.env.AGENT_PORT ?? '8888', APP_PORT: process.env.TEST_PORT ?? '3000' },
-  },
-].map(({ main, ...rest }) => ({ ...rest, main: fileURLToPath(new URL(main.replace('../dist/', './'), import.meta.url)) }));
+  { name: 'k8s-app-monitor-test', dir: 'monitor-test', env: { PORT: testPort } },
+  { name: 'k8s-app-monitor-agent', dir: 'monitor-agent', env: { PORT: process.env.AGENT_PORT ?? '8888', APP_PORT: testPort } },
+];
+const file = (dir: string, name: string): string => fileURLToPath(new URL(`./${dir}/${name}`, import.meta.url));
 
-const children: ChildProcess[] = services.map(({ main, env }) =>
-  spawn(process.execPath, [...process.execArgv, main], { stdio: 'inherit', env: { ...process.env, ...env } }),
+// Each service preloads its tracing (--import) before its app, as in the image.
+const children: ChildProcess[] = services.map(({ dir, env }) =>
+  spawn(process.execPath, ['--import', file(dir, 'instrumentation.js'), file(dir, 'main.js')], {
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  }),
 );
 
 let stopping = false;

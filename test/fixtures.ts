@@ -12,6 +12,7 @@ import { readMonitorAgentConfig } from '../src/monitor-agent/config.js';
 import { createSimulation } from '../src/monitor-test/simulation.js';
 import { seededRandom } from '../src/monitor-test/random-walk.js';
 import type { UpstreamClient } from '../src/monitor-agent/upstream.js';
+import { createServiceMetrics } from '../src/shared/telemetry/metrics.js';
 
 export const distPublic = (service: 'monitor-test' | 'monitor-agent'): string =>
   fileURLToPath(new URL(`../dist/${service}/public/`, import.meta.url));
@@ -23,6 +24,7 @@ export function monitorTestFixture(env: Record<string, string> = {}) {
     deps: {
       logger: silentLogger(),
       readiness: new Readiness(),
+      metrics: createServiceMetrics(),
       simulation: createSimulation(config.apps, seededRandom(42)),
       staticFiles: loadStaticFiles(distPublic('monitor-test')),
     },
@@ -36,12 +38,13 @@ export const SAMPLE: Metric = {
   domain: 'test-domain',
 };
 
-export function monitorAgentFixture(fetchMetric: UpstreamClient['fetchMetric'] = async () => SAMPLE) {
+export function monitorAgentFixture(fetchMetric: UpstreamClient['fetchMetric'] = async () => SAMPLE, env: Record<string, string> = {}) {
   return {
-    config: readMonitorAgentConfig({}),
+    config: readMonitorAgentConfig(env),
     deps: {
       logger: silentLogger(),
       readiness: new Readiness(),
+      metrics: createServiceMetrics(),
       upstream: { fetchMetric, close: () => {} },
       staticFiles: loadStaticFiles(distPublic('monitor-agent')),
     },

@@ -4,14 +4,19 @@ import type { Logger } from '../shared/logger.js';
 import { buildKoaApp } from '../shared/http/koa-app.js';
 import type { Readiness } from '../shared/http/probes.js';
 import type { StaticFiles } from '../shared/http/static-files.js';
+import { tracedGet } from '../shared/telemetry/http-client.js';
+import { sampledTraceId } from '../shared/telemetry/http-server.js';
+import { createClientDurationHistogram, type ServiceMetrics } from '../shared/telemetry/metrics.js';
+import { forwardedHeaders } from '../shared/telemetry/propagation.js';
 import type { MonitorAgentConfig } from './config.js';
-import type { UpstreamClient } from './upstream.js';
+import { metricsUrl, type UpstreamClient } from './upstream.js';
 
 export interface MonitorAgentDeps {
   logger: Logger;
   readiness: Readiness;
   upstream: UpstreamClient;
   staticFiles: StaticFiles;
+  metrics: ServiceMetrics;
 }
 
 /**
@@ -23,8 +28,13 @@ export const PAGE_BASES = ['', '/k8s-app-monitor-agent', '/k8s-app-monitor-test'
 
 const PLOTLY_MAX_AGE_SECONDS = 24 * 60 * 60;
 
-export function createApp(_config: MonitorAgentConfig, deps: MonitorAgentDeps): Koa {
+/** The base of Zipkin's UI as a directory URL, so `zipkin/traces/…` resolves under any path. */
+const zipkinBase = (url: URL): URL => new URL(url.href.endsWith('/') ? url.href : `${url.href}/`);
+
+export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): Koa {
   const { upstream, staticFiles } = deps;
+  const upstreamTarget = metricsUrl(config.upstreamUrl);
+  const upstreamDuration = createClientDurationHistogram(deps.metrics.registry);
   const router = new Router({ strict: true });
 
   for (const base of PAGE_BASES) {
@@ -41,7 +51,10 @@ export function createApp(_config: MonitorAgentConfig, deps: MonitorAgentDeps): 
     router.get(`${base}/`, (ctx) => staticFiles.send(ctx, 'index.html'));
     router.get(`${base}/api/metrics`, async (ctx) => {
       ctx.set('Cache-Control', 'no-store');
-      ctx.body = await upstream.fetchMetric();
+      // The sample's trace in Zipkin: agent SERVER span → CLIENT span → monitor-test SERVER span.
+      const traceId = sampledTraceId();
+      if (config.zipkinUiUrl && traceId) ctx.set('X-Trace-Url', new URL(`zipkin/traces/${traceId}`, zipkinBase(config.zipkinUiUrl)).href);
+      ctx.body = await tracedGet(upstreamTarget, upstreamDuration, forwardedHeaders(ctx.headers), (headers) => upstream.fetchMetric(headers));
     });
     router.get(`${base}/assets/vendor/plotly.js`, (ctx) => staticFiles.send(ctx, 'vendor/plotly.js', { maxAgeSeconds: PLOTLY_MAX_AGE_SECONDS }));
     router.get(`${base}/assets/:file`, (ctx) => staticFiles.send(ctx, ctx.params.file ?? ''));

@@ -3,6 +3,8 @@ import { createLogger } from '../shared/logger.js';
 import { runService } from '../shared/main.js';
 import { Readiness } from '../shared/http/probes.js';
 import { loadStaticFiles } from '../shared/http/static-files.js';
+import { telemetryParts } from '../shared/service-telemetry.js';
+import { createServiceMetrics } from '../shared/telemetry/metrics.js';
 import { createApp } from './app.js';
 import { readMonitorAgentConfig } from './config.js';
 import { createUpstreamClient } from './upstream.js';
@@ -11,19 +13,25 @@ await runService(() => {
   const config = readMonitorAgentConfig(process.env);
   const logger = createLogger({ name: 'k8s-app-monitor-agent', level: config.logLevel });
   const readiness = new Readiness();
+  const metrics = createServiceMetrics();
   const upstream = createUpstreamClient({ baseUrl: config.upstreamUrl, timeoutMs: config.upstreamTimeoutMs });
   const app = createApp(config, {
     logger,
     readiness,
+    metrics,
     upstream,
     staticFiles: loadStaticFiles(fileURLToPath(new URL('./public/', import.meta.url))),
   });
   logger.info({ upstream: config.upstreamUrl.href }, 'reading samples from the upstream');
+  const telemetry = telemetryParts(metrics, logger, config.metricsPort);
   return {
     config,
     logger,
     readiness,
-    listeners: [{ name: 'http', port: config.port, handler: app.callback() }],
-    afterDrain: async () => upstream.close(),
+    listeners: [{ name: 'http', port: config.port, handler: app.callback() }, telemetry.listener],
+    afterDrain: async () => {
+      upstream.close();
+      await telemetry.afterDrain();
+    },
   };
 });

@@ -42,8 +42,11 @@ function failureOf(error: NodeJS.ErrnoException): UpstreamError {
  * are kept alive (one TCP handshake per socket, not per request); each call has a hard deadline
  * and the body is capped, so a slow or hostile upstream costs bounded time and memory.
  */
+/** `<base>/metrics`, keeping any path prefix of the base URL. */
+export const metricsUrl = (baseUrl: URL): URL => new URL(`${baseUrl.pathname.replace(/\/$/, '')}/metrics`, baseUrl);
+
 export function createUpstreamClient(options: { baseUrl: URL; timeoutMs: number }): UpstreamClient {
-  const url = new URL(`${options.baseUrl.pathname.replace(/\/$/, '')}/metrics`, options.baseUrl);
+  const url = metricsUrl(options.baseUrl);
   const transport = url.protocol === 'https:' ? https : http;
   const agent = new transport.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 });
 

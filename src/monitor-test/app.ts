@@ -5,7 +5,9 @@ import type { Logger } from '../shared/logger.js';
 import { buildKoaApp } from '../shared/http/koa-app.js';
 import type { Readiness } from '../shared/http/probes.js';
 import type { StaticFiles } from '../shared/http/static-files.js';
+import type { ServiceMetrics } from '../shared/telemetry/metrics.js';
 import { renderApiPage } from './api-page.js';
+import { registerSimulatedMetrics } from './simulated-metrics.js';
 import type { MonitorTestConfig } from './config.js';
 import type { Simulation } from './simulation.js';
 
@@ -14,6 +16,7 @@ export interface MonitorTestDeps {
   readiness: Readiness;
   simulation: Simulation;
   staticFiles: StaticFiles;
+  metrics: ServiceMetrics;
 }
 
 export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa {
@@ -21,6 +24,7 @@ export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa
   const defaultApp = config.apps[0]!;
   const domains = new Map(config.apps.map((app) => [app.name, app.domain]));
   const apiPage = renderApiPage();
+  registerSimulatedMetrics(deps.metrics.registry, simulation);
 
   const metricOf = (appName: string): Metric | undefined => {
     const performance = simulation.sample(appName);

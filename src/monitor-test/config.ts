@@ -37,7 +37,7 @@ export function parseApps(value: string): AppSpec[] {
 
 export function readMonitorTestConfig(env: Env, osHostname: string): MonitorTestConfig {
   return Object.freeze({
-    ...readCommonConfig(env),
+    ...readCommonConfig(env, 9464),
     port: readPort(env, 'PORT', 3000),
     hostname: readString(env, 'HOSTNAME', osHostname),
     apps: Object.freeze(parseApps(readString(env, 'APPS', DEFAULT_APPS))),

@@ -4,6 +4,8 @@ import { createLogger } from '../shared/logger.js';
 import { runService } from '../shared/main.js';
 import { Readiness } from '../shared/http/probes.js';
 import { loadStaticFiles } from '../shared/http/static-files.js';
+import { telemetryParts } from '../shared/service-telemetry.js';
+import { createServiceMetrics } from '../shared/telemetry/metrics.js';
 import { createApp } from './app.js';
 import { readMonitorTestConfig } from './config.js';
 import { createSimulation } from './simulation.js';
@@ -12,11 +14,20 @@ await runService(() => {
   const config = readMonitorTestConfig(process.env, hostname());
   const logger = createLogger({ name: 'k8s-app-monitor-test', level: config.logLevel });
   const readiness = new Readiness();
+  const metrics = createServiceMetrics();
   const app = createApp(config, {
     logger,
     readiness,
+    metrics,
     simulation: createSimulation(config.apps),
     staticFiles: loadStaticFiles(fileURLToPath(new URL('./public/', import.meta.url))),
   });
-  return { config, logger, readiness, listeners: [{ name: 'http', port: config.port, handler: app.callback() }] };
+  const telemetry = telemetryParts(metrics, logger, config.metricsPort);
+  return {
+    config,
+    logger,
+    readiness,
+    listeners: [{ name: 'http', port: config.port, handler: app.callback() }, telemetry.listener],
+    afterDrain: telemetry.afterDrain,
+  };
 });

@@ -12,6 +12,8 @@ export interface Simulation {
   readonly apps: readonly AppSpec[];
   /** The next sample of an app, or undefined for an app that is not configured. */
   sample(appName: string): PerformanceIndex | undefined;
+  /** The sample last served for an app (a first one if none was), without a step: for gauges. */
+  latest(appName: string): PerformanceIndex | undefined;
 }
 
 const STEP = 0.05;
@@ -44,11 +46,13 @@ function nextSample(walks: ReturnType<typeof appWalks>): PerformanceIndex {
 
 export function createSimulation(apps: readonly AppSpec[], random: Random = Math.random): Simulation {
   const walksByApp = new Map(apps.map((app) => [app.name, appWalks(random)]));
-  return {
-    apps,
-    sample(appName) {
-      const walks = walksByApp.get(appName);
-      return walks && nextSample(walks);
-    },
+  const latestByApp = new Map<string, PerformanceIndex>();
+  const sample = (appName: string): PerformanceIndex | undefined => {
+    const walks = walksByApp.get(appName);
+    if (!walks) return undefined;
+    const next = nextSample(walks);
+    latestByApp.set(appName, next);
+    return next;
   };
+  return { apps, sample, latest: (appName) => latestByApp.get(appName) ?? sample(appName) };
 }

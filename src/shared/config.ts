@@ -75,8 +75,10 @@ export function readHostname(env: Env, name: string, fallback: string): string {
   return value;
 }
 
-/** Settings both services share: logging and shutdown. */
+/** Settings both services share: logging, shutdown, the metrics port. */
 export interface CommonConfig {
+  /** The admin port serving Prometheus metrics; never the public one. */
+  readonly metricsPort: number;
   readonly logLevel: LogLevel;
   readonly shutdownTimeoutMs: number;
   /** Address to bind; undefined means all interfaces (Node's dual-stack default), as a container needs. */
@@ -86,8 +88,9 @@ export interface CommonConfig {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export function readCommonConfig(env: Env): CommonConfig {
+export function readCommonConfig(env: Env, defaultMetricsPort: number): CommonConfig {
   return {
+    metricsPort: readPort(env, 'METRICS_PORT', defaultMetricsPort),
     logLevel: readEnum(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
     listenHost: raw(env, 'LISTEN_HOST'),

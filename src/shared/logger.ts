@@ -1,7 +1,9 @@
 /**
  * pino JSON logs to stdout. The destination is asynchronous (a buffered SonicBoom) so a busy
- * server does not block on every write; `flushLogs` must run before the process exits.
+ * server does not block on every write; main.ts flushes it before the process exits. Inside a
+ * request every line carries the `trace_id` and `span_id` of its span, so logs and traces join.
  */
+import { trace } from '@opentelemetry/api';
 import { pino, type Logger, type DestinationStream } from 'pino';
 import type { LogLevel } from './config.js';
 
@@ -20,9 +22,15 @@ export function createLogger(options: {
       timestamp: pino.stdTimeFunctions.epochTime,
       base: undefined,
       formatters: { level: (label) => ({ level: label }) },
+      mixin: traceFields,
     },
     options.destination ?? pino.destination({ sync: false }),
   );
+}
+
+function traceFields(): Record<string, string> {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext && trace.isSpanContextValid(spanContext) ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : {};
 }
 
 /** A logger that drops everything, for tests that do not look at logs. */

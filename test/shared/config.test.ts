@@ -41,8 +41,10 @@ describe('config readers', () => {
   });
 
   it('reads the common settings with defaults', () => {
-    expect(readCommonConfig({})).toEqual({ logLevel: 'info', shutdownTimeoutMs: 10_000, listenHost: undefined });
-    expect(() => readCommonConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of fatal, error/);
-    expect(() => readCommonConfig({ SHUTDOWN_TIMEOUT_MS: 'soon' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
+    expect(readCommonConfig({}, 9464)).toEqual({ metricsPort: 9464, logLevel: 'info', shutdownTimeoutMs: 10_000, listenHost: undefined });
+    expect(readCommonConfig({ METRICS_PORT: '9100' }, 9464).metricsPort).toBe(9100);
+    expect(() => readCommonConfig({ LOG_LEVEL: 'loud' }, 9464)).toThrow(/LOG_LEVEL must be one of fatal, error/);
+    expect(() => readCommonConfig({ SHUTDOWN_TIMEOUT_MS: 'soon' }, 9464)).toThrow(/SHUTDOWN_TIMEOUT_MS/);
+    expect(() => readCommonConfig({ METRICS_PORT: '99999' }, 9464)).toThrow(/^METRICS_PORT must be between 1 and 65535/);
   });
 });

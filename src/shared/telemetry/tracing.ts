@@ -1,0 +1,59 @@
+/**
+ * The OpenTelemetry SDK, started before the app by each service's instrumentation.ts
+ * (`node --import ./dist/<service>/instrumentation.js …`) so the tracer provider, context
+ * manager and propagators are registered before any request arrives.
+ *
+ * Configuration is the standard OTEL_* environment, read by NodeSDK itself; this file only sets
+ * this project's defaults for variables the user did not set:
+ * - OTEL_SERVICE_NAME: the service's own name;
+ * - OTEL_TRACES_EXPORTER=zipkin (OTEL_EXPORTER_ZIPKIN_ENDPOINT defaults to localhost:9411);
+ *   `otlp`, `console` and `none` work as in any OpenTelemetry SDK;
+ * - OTEL_PROPAGATORS=tracecontext,baggage,b3multi: W3C plus the B3 headers Envoy/Istio use;
+ * - OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER=none: metrics are prom-client's, logs pino's; left
+ *   on, NodeSDK would push OTLP to a collector that is not there and flood ECONNREFUSED.
+ *
+ * No instrumentation monkey-patches http or koa: the SERVER and CLIENT spans are made by
+ * http-server.ts and http-client.ts through @opentelemetry/api, at a fraction of the cost of
+ * instrumentation-http (see bench/).
+ */
+import { readFileSync } from 'node:fs';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { setGlobalErrorHandler } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { throttledWarning, type WarningSink } from './throttled-warning.js';
+
+let sdk: NodeSDK | undefined;
+
+const packageVersion = (): string =>
+  (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Where export failures are reported; the service hands over its logger once it has one. */
+let sink: WarningSink = (message, fields) => process.stderr.write(`${JSON.stringify({ level: 'warn', msg: message, ...fields })}\n`);
+export function reportTelemetryWarningsTo(next: WarningSink): void {
+  sink = next;
+}
+
+export function startTracing(defaultServiceName: string): void {
+  const env = process.env;
+  env.OTEL_SERVICE_NAME ||= defaultServiceName;
+  env.OTEL_TRACES_EXPORTER ||= 'zipkin';
+  env.OTEL_PROPAGATORS ||= 'tracecontext,baggage,b3multi';
+  env.OTEL_METRICS_EXPORTER ||= 'none';
+  env.OTEL_LOGS_EXPORTER ||= 'none';
+
+  // An unreachable Zipkin fails every batch; say so at most once a minute, with a count.
+  setGlobalErrorHandler(throttledWarning('trace export failed', 60_000, (message, fields) => sink(message, fields)));
+
+  sdk = new NodeSDK({
+    // OTEL_RESOURCE_ATTRIBUTES still wins: NodeSDK merges the env detector over this.
+    resource: resourceFromAttributes({ 'service.version': packageVersion() }),
+    instrumentations: [],
+  });
+  sdk.start();
+}
+
+/** Exports the spans still queued and stops the SDK; run after in-flight requests finished. */
+export async function shutdownTracing(): Promise<void> {
+  await sdk?.shutdown();
+  sdk = undefined;
+}

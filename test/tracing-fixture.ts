@@ -1,0 +1,25 @@
+/**
+ * An in-process span receiver for unit tests (the system tests use a real Zipkin): a tracer
+ * provider that keeps finished spans in memory, with the same context manager and propagators
+ * (W3C + B3 multi-header) the services register through NodeSDK.
+ */
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+
+export function installInMemoryTracing(): InMemorySpanExporter {
+  const exporter = new InMemorySpanExporter();
+  trace.disable();
+  context.disable();
+  propagation.disable();
+  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator(), new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER })],
+    }),
+  );
+  return exporter;
+}
