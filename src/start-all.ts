@@ -5,10 +5,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const testPort = process.env.TEST_PORT ?? '3000';
+const { TEST_PORT = '3000', AGENT_PORT = '8888', TEST_METRICS_PORT = '9464', AGENT_METRICS_PORT = '9465' } = process.env;
 const services = [
-  { name: 'k8s-app-monitor-test', dir: 'monitor-test', env: { PORT: testPort } },
-  { name: 'k8s-app-monitor-agent', dir: 'monitor-agent', env: { PORT: process.env.AGENT_PORT ?? '8888', APP_PORT: testPort } },
+  { name: 'k8s-app-monitor-test', dir: 'monitor-test', env: { PORT: TEST_PORT, METRICS_PORT: TEST_METRICS_PORT } },
+  {
+    name: 'k8s-app-monitor-agent',
+    dir: 'monitor-agent',
+    env: { PORT: AGENT_PORT, METRICS_PORT: AGENT_METRICS_PORT, SERVICE_NAME: 'localhost', APP_PORT: TEST_PORT },
+  },
 ];
 const file = (dir: string, name: string): string => fileURLToPath(new URL(`./${dir}/${name}`, import.meta.url));
 
@@ -44,8 +48,10 @@ process.on('SIGINT', stopAll);
 process.on('SIGTERM', stopAll);
 
 process.stdout.write(`
-  k8s-app-monitor-agent  chart:  http://localhost:${services[1]!.env.PORT}/k8s-app-monitor-agent/
-  k8s-app-monitor-test   API:    http://localhost:${services[0]!.env.PORT}/metrics   docs: http://localhost:${services[0]!.env.PORT}/api.html
+  k8s-app-monitor-agent  chart:    http://localhost:${AGENT_PORT}/k8s-app-monitor-agent/
+                         metrics:  http://localhost:${AGENT_METRICS_PORT}/metrics
+  k8s-app-monitor-test   API:      http://localhost:${TEST_PORT}/metrics   docs: http://localhost:${TEST_PORT}/api.html
+                         metrics:  http://localhost:${TEST_METRICS_PORT}/metrics
   Ctrl-C stops both.
 
 `);

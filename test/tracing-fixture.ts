@@ -11,11 +11,13 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 
 export function installInMemoryTracing(): InMemorySpanExporter {
   const exporter = new InMemorySpanExporter();
-  trace.disable();
-  context.disable();
-  propagation.disable();
-  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  // Registered once per test file (vitest isolates files). Not disable()d first: that would
+  // orphan tracers the app modules already obtained from the API's proxy provider.
+  const registered = [
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })),
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable()),
+  ];
+  if (registered.includes(false)) throw new Error('OpenTelemetry globals were already registered in this test file');
   propagation.setGlobalPropagator(
     new CompositePropagator({
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator(), new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER })],

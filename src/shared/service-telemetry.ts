@@ -1,8 +1,17 @@
-import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, trace, type ProxyTracerProvider } from '@opentelemetry/api';
 import type { Logger } from './logger.js';
 import { metricsEndpoint } from './telemetry/exposition.js';
 import type { ServiceMetrics } from './telemetry/metrics.js';
-import { reportTelemetryWarningsTo, shutdownTracing } from './telemetry/tracing.js';
+import { reportTelemetryWarningsTo } from './telemetry/warnings.js';
+
+/**
+ * Exports the spans still queued and stops the tracer provider the preload registered (a no-op
+ * when tracing is off). Reached through @opentelemetry/api, so the app never imports the SDK.
+ */
+async function shutdownTracing(): Promise<void> {
+  const provider = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate() as { shutdown?: () => Promise<void> };
+  await provider.shutdown?.();
+}
 
 /**
  * What main.ts needs of telemetry: the admin listener serving `/metrics` on METRICS_PORT, and the

@@ -11,7 +11,12 @@ describe.skipIf(!browserAvailable())('the chart page in a real browser', () => {
 
   beforeAll(async () => {
     const test = await startMonitorTest();
-    agentUrl = (await startMonitorAgent(test.port)).url;
+    // Spans go to a closed port; what matters here is that requests are sampled and linked.
+    agentUrl = (await startMonitorAgent(test.port, {
+      ZIPKIN_UI_URL: 'http://zipkin.example:9411',
+      OTEL_TRACES_EXPORTER: 'zipkin',
+      OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://127.0.0.1:9/api/v2/spans',
+    })).url;
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -46,6 +51,10 @@ describe.skipIf(!browserAvailable())('the chart page in a real browser', () => {
       expect(requests).toContain(`${base}assets/vendor/plotly.js`);
       expect(requests).toContain(`${base}api/metrics`);
       expect(errors).toEqual([]);
+      const link = page.locator('#trace-link');
+      expect(await link.textContent()).toBe("view this request's trace");
+      expect(await link.getAttribute('href')).toMatch(/^http:\/\/zipkin\.example:9411\/zipkin\/traces\/[0-9a-f]{32}$/);
+      expect(await link.isVisible()).toBe(true);
     } finally {
       await page.close();
     }

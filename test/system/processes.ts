@@ -4,12 +4,21 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+const dist = (path: string): string => fileURLToPath(new URL(`../../dist/${path}`, import.meta.url));
+
 export const MAIN = {
-  test: fileURLToPath(new URL('../../dist/monitor-test/main.js', import.meta.url)),
-  agent: fileURLToPath(new URL('../../dist/monitor-agent/main.js', import.meta.url)),
-  all: fileURLToPath(new URL('../../dist/start-all.js', import.meta.url)),
+  test: dist('monitor-test/main.js'),
+  agent: dist('monitor-agent/main.js'),
+  all: dist('start-all.js'),
+};
+
+/** Node arguments that preload a service's tracing, exactly as `npm start` and the image do. */
+export const PRELOAD = {
+  test: ['--import', dist('monitor-test/instrumentation.js')],
+  agent: ['--import', dist('monitor-agent/instrumentation.js')],
 };
 
 export function freePort(): Promise<number> {
@@ -33,9 +42,14 @@ export interface RunningProcess {
 
 const running = new Set<RunningProcess>();
 
-export function startProcess(script: string, env: Record<string, string>, args: string[] = []): RunningProcess {
-  const child = spawn(process.execPath, [...args, script], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1', ...env },
+/** A Node.js script (with Node arguments such as --import before it). */
+export function startProcess(script: string, env: Record<string, string>, nodeArgs: string[] = []): RunningProcess {
+  return startCommand(process.execPath, [...nodeArgs, script], env);
+}
+
+export function startCommand(command: string, args: string[], env: Record<string, string>): RunningProcess {
+  const child = spawn(command, args, {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -79,16 +93,33 @@ export async function waitForOk(url: string, proc: RunningProcess, timeoutMs = 1
   throw new Error(`${url} not ready after ${timeoutMs} ms:\n${proc.output()}`);
 }
 
-export async function startMonitorTest(env: Record<string, string> = {}, port?: number) {
-  const p = port ?? (await freePort());
-  const proc = startProcess(MAIN.test, { PORT: String(p), HOSTNAME: 'system-test-host', ...env });
-  await waitForOk(`http://127.0.0.1:${p}/readyz`, proc);
-  return { proc, port: p, url: `http://127.0.0.1:${p}` };
+export interface RunningService {
+  proc: RunningProcess;
+  port: number;
+  url: string;
+  metricsPort: number;
 }
 
-export async function startMonitorAgent(upstreamPort: number, env: Record<string, string> = {}) {
-  const p = await freePort();
-  const proc = startProcess(MAIN.agent, { PORT: String(p), SERVICE_NAME: '127.0.0.1', APP_PORT: String(upstreamPort), ...env });
+/**
+ * A service with its tracing preloaded, on free public and metrics ports. Traces go nowhere
+ * unless the test points OTEL_TRACES_EXPORTER / OTEL_EXPORTER_ZIPKIN_ENDPOINT somewhere.
+ */
+async function startService(kind: 'test' | 'agent', env: Record<string, string>, port?: number): Promise<RunningService> {
+  const [p, metricsPort] = [port ?? (await freePort()), await freePort()];
+  const proc = startProcess(MAIN[kind], { OTEL_TRACES_EXPORTER: 'none', PORT: String(p), METRICS_PORT: String(metricsPort), ...env }, PRELOAD[kind]);
   await waitForOk(`http://127.0.0.1:${p}/readyz`, proc);
-  return { proc, port: p, url: `http://127.0.0.1:${p}` };
+  return { proc, port: p, url: `http://127.0.0.1:${p}`, metricsPort };
+}
+
+export const startMonitorTest = (env: Record<string, string> = {}, port?: number) =>
+  startService('test', { HOSTNAME: 'system-test-host', ...env }, port);
+
+export const startMonitorAgent = (upstreamPort: number, env: Record<string, string> = {}) =>
+  startService('agent', { SERVICE_NAME: '127.0.0.1', APP_PORT: String(upstreamPort), ...env });
+
+/** Resident set size of a process in bytes, from /proc. */
+export function rssBytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(match[1]) * 1024;
 }

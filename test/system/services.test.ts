@@ -102,8 +102,17 @@ describe('both services as real processes', () => {
 
   it('npm start runs both services on the given ports and Ctrl-C stops both with exit 0', async () => {
     const [testPort, agentPort] = [await freePort(), await freePort()];
-    const all = startProcess(MAIN.all, { TEST_PORT: String(testPort), AGENT_PORT: String(agentPort) });
+    const [testMetrics, agentMetrics] = [await freePort(), await freePort()];
+    const all = startProcess(MAIN.all, {
+      TEST_PORT: String(testPort),
+      AGENT_PORT: String(agentPort),
+      TEST_METRICS_PORT: String(testMetrics),
+      AGENT_METRICS_PORT: String(agentMetrics),
+      OTEL_TRACES_EXPORTER: 'none',
+    });
     await waitForOk(`http://127.0.0.1:${agentPort}/api/metrics`, all);
+    await waitForOk(`http://127.0.0.1:${testMetrics}/metrics`, all);
+    await waitForOk(`http://127.0.0.1:${agentMetrics}/metrics`, all);
     expect(all.output()).toContain(`http://localhost:${agentPort}/k8s-app-monitor-agent/`);
     expect(await all.stop('SIGINT')).toBe(0);
     expect(all.output().match(/"msg":"stopped"/g)).toHaveLength(2);

@@ -19,10 +19,18 @@ const BARS = [
 const chart = document.getElementById('chart');
 const status = document.getElementById('status');
 const autoRefresh = document.getElementById('auto-refresh');
+const traceLink = document.getElementById('trace-link');
 let timer;
 
 // Plotly reads a small HTML subset in its strings (<b>, <a href>…); escaping keeps them text.
 const plotlyText = (value) => String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+// The agent sends X-Trace-Url (Zipkin's page of this request's trace) when ZIPKIN_UI_URL is set.
+function showTraceLink(response) {
+  const url = response.headers.get('x-trace-url');
+  traceLink.hidden = !(url && /^https?:\/\//.test(url));
+  if (!traceLink.hidden) traceLink.href = url;
+}
 
 function showError(message) {
   chart.dataset.state = 'error';
@@ -48,6 +56,7 @@ async function refresh() {
     showError('The agent cannot be reached. Retrying on the next refresh.');
     return;
   }
+  showTraceLink(response);
   if (!response.ok) {
     showError(`No sample from k8s-app-monitor-test (${await errorMessage(response)}).`);
     return;

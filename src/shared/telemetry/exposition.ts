@@ -34,13 +34,14 @@ export async function render(registry: Registry<RegistryContentType>, format: Fo
 /** What prom-client's getMetricsAsString reads of a metric: its name and `get()`. */
 interface Renderable {
   name: string;
+  type: string;
   get(): Promise<{ name: string }>;
 }
 
 function asOpenMetrics(metric: Renderable): Renderable {
-  if (!metric.name.endsWith('_total')) return metric;
+  if (metric.type !== 'counter' || !metric.name.endsWith('_total')) return metric;
   const name = metric.name.slice(0, -'_total'.length);
-  return { name, get: async () => ({ ...(await metric.get()), name }) };
+  return { name, type: metric.type, get: async () => ({ ...(await metric.get()), name }) };
 }
 
 /** The admin port's handler: `GET /metrics` only. It is never the public port. */

@@ -25,6 +25,11 @@ export function createServiceMetrics(): ServiceMetrics {
   registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   // CPU, heap, event-loop lag, GC, handles, restarts (process_start_time_seconds).
   collectDefaultMetrics({ register: registry });
+  // Gauges that prom-client names like counters, which `promtool check metrics` rejects; the
+  // same numbers remain per type in nodejs_active_handles, nodejs_active_requests, nodejs_active_resources.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    registry.removeSingleMetric(name);
+  }
   const httpServerDuration = new Histogram({
     name: HTTP_SERVER_DURATION,
     help: 'Duration of HTTP server requests.',

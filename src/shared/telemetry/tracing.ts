@@ -20,18 +20,10 @@ import { readFileSync } from 'node:fs';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { throttledWarning, type WarningSink } from './throttled-warning.js';
-
-let sdk: NodeSDK | undefined;
+import { reportExportFailure } from './warnings.js';
 
 const packageVersion = (): string =>
   (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-/** Where export failures are reported; the service hands over its logger once it has one. */
-let sink: WarningSink = (message, fields) => process.stderr.write(`${JSON.stringify({ level: 'warn', msg: message, ...fields })}\n`);
-export function reportTelemetryWarningsTo(next: WarningSink): void {
-  sink = next;
-}
 
 export function startTracing(defaultServiceName: string): void {
   const env = process.env;
@@ -41,19 +33,12 @@ export function startTracing(defaultServiceName: string): void {
   env.OTEL_METRICS_EXPORTER ||= 'none';
   env.OTEL_LOGS_EXPORTER ||= 'none';
 
-  // An unreachable Zipkin fails every batch; say so at most once a minute, with a count.
-  setGlobalErrorHandler(throttledWarning('trace export failed', 60_000, (message, fields) => sink(message, fields)));
+  setGlobalErrorHandler(reportExportFailure);
 
-  sdk = new NodeSDK({
+  const sdk = new NodeSDK({
     // OTEL_RESOURCE_ATTRIBUTES still wins: NodeSDK merges the env detector over this.
     resource: resourceFromAttributes({ 'service.version': packageVersion() }),
     instrumentations: [],
   });
   sdk.start();
-}
-
-/** Exports the spans still queued and stops the SDK; run after in-flight requests finished. */
-export async function shutdownTracing(): Promise<void> {
-  await sdk?.shutdown();
-  sdk = undefined;
 }

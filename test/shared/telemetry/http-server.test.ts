@@ -1,0 +1,136 @@
+import { Writable } from 'node:stream';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import request from 'supertest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../../src/monitor-test/app.js';
+import { createLogger } from '../../../src/shared/logger.js';
+import { render } from '../../../src/shared/telemetry/exposition.js';
+import { monitorTestFixture, startServer } from '../../fixtures.js';
+import { installInMemoryTracing } from '../../tracing-fixture.js';
+
+const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+const PARENT_ID = 'b7ad6b7169203331';
+let spans: ReturnType<typeof installInMemoryTracing>;
+beforeAll(() => {
+  spans = installInMemoryTracing();
+});
+beforeEach(() => spans.reset());
+
+function client(overrides: Partial<ReturnType<typeof monitorTestFixture>['deps']> = {}) {
+  const { config, deps } = monitorTestFixture();
+  const all = { ...deps, ...overrides };
+  return { http: request(createApp(config, all).callback()), metrics: all.metrics };
+}
+
+describe('SERVER spans', () => {
+  it('makes one SERVER span per request, named by route template, and returns its ids in traceresponse', async () => {
+    const res = await client().http.get('/metrics/checkout').expect(200);
+    const [span] = spans.getFinishedSpans();
+    expect(spans.getFinishedSpans()).toHaveLength(1);
+    expect(span!.name).toBe('GET /metrics/:appname');
+    expect(span!.kind).toBe(SpanKind.SERVER);
+    expect(span!.attributes).toMatchObject({ 'http.route': '/metrics/:appname', 'http.request.method': 'GET', 'http.response.status_code': 200, 'url.path': '/metrics/checkout' });
+    expect(res.headers.traceresponse).toBe(`00-${span!.spanContext().traceId}-${span!.spanContext().spanId}-01`);
+  });
+
+  it('names unmatched requests by method only, so random paths make no new span names', async () => {
+    await client().http.get('/random/abc123').expect(404);
+    const [span] = spans.getFinishedSpans();
+    expect(span!.name).toBe('GET');
+    expect(span!.attributes['http.route']).toBeUndefined();
+    expect(span!.attributes['http.response.status_code']).toBe(404);
+    expect(span!.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('continues a W3C trace from traceparent', async () => {
+    await client().http.get('/metrics').set('traceparent', `00-${TRACE_ID}-${PARENT_ID}-01`).expect(200);
+    const [span] = spans.getFinishedSpans();
+    expect(span!.spanContext().traceId).toBe(TRACE_ID);
+    expect(span!.parentSpanContext?.spanId).toBe(PARENT_ID);
+  });
+
+  it('continues a B3 trace from x-b3-* headers alone', async () => {
+    await client().http.get('/metrics').set({ 'x-b3-traceid': TRACE_ID, 'x-b3-spanid': PARENT_ID, 'x-b3-sampled': '1' }).expect(200);
+    const [span] = spans.getFinishedSpans();
+    expect(span!.spanContext().traceId).toBe(TRACE_ID);
+    expect(span!.parentSpanContext?.spanId).toBe(PARENT_ID);
+  });
+
+  it.each([
+    { traceparent: 'garbage' },
+    { traceparent: `00-${'0'.repeat(32)}-${PARENT_ID}-01` },
+    { traceparent: `ff-${TRACE_ID}-${PARENT_ID}-01` },
+    { 'x-b3-traceid': 'not-hex', 'x-b3-spanid': '123', 'x-b3-sampled': 'yes' },
+    { b3: '!!!' },
+  ])('starts a new trace on a malformed header %o, never an error', async (headers) => {
+    await client().http.get('/metrics').set(headers).expect(200);
+    const [span] = spans.getFinishedSpans();
+    expect(span!.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(span!.spanContext().traceId).not.toBe(TRACE_ID);
+    expect(span!.parentSpanContext).toBeUndefined();
+  });
+
+  it('marks a 5xx span ERROR and records the exception, without telling the client', async () => {
+    const failing = { apps: [], sample: () => { throw new Error('simulation exploded'); }, latest: () => undefined };
+    const res = await client({ simulation: failing }).http.get('/metrics').expect(500);
+    expect(res.body).toEqual({ error: 'Internal Server Error', message: 'Internal Server Error' });
+    const [span] = spans.getFinishedSpans();
+    expect(span!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span!.attributes['http.response.status_code']).toBe(500);
+    expect(span!.events.map((e) => e.name)).toEqual(['exception']);
+    expect(span!.events[0]!.attributes?.['exception.message']).toBe('simulation exploded');
+  });
+
+  it('does not trace probes', async () => {
+    await client().http.get('/healthz').expect(200);
+    expect(spans.getFinishedSpans()).toHaveLength(0);
+  });
+});
+
+const CLASSIC = 'text/plain; version=0.0.4; charset=utf-8';
+
+describe('server metrics', () => {
+  it('observes each request with route, method, status and a trace-id exemplar', async () => {
+    const { http, metrics } = client();
+    await http.get('/metrics/checkout').set('traceparent', `00-${TRACE_ID}-${PARENT_ID}-01`);
+    await http.get('/metrics/nope');
+    const text = await render(metrics.registry, 'application/openmetrics-text; version=1.0.0; charset=utf-8');
+    expect(text).toMatch(/http_server_request_duration_seconds_count\{http_request_method="GET",http_route="\/metrics\/:appname",http_response_status_code="200"\} 1/);
+    expect(text).toMatch(/http_server_request_duration_seconds_count\{http_request_method="GET",http_route="\/metrics\/:appname",http_response_status_code="404"\} 1/);
+    expect(text).toContain(`trace_id="${TRACE_ID}"`);
+  });
+
+  it('keeps series bounded: 10,000 random paths, app names and methods add only a handful', async () => {
+    const { config, deps } = monitorTestFixture();
+    const server = await startServer(createApp(config, deps).callback());
+    try {
+      await fetch(new URL('/metrics', server.url));
+      const httpSeries = async () => (await render(deps.metrics.registry, CLASSIC)).split('\n').filter((line) => line.startsWith('http_server_'));
+      const before = await httpSeries();
+      const randomName = () => Math.random().toString(36).slice(2);
+      for (let i = 0; i < 10_000; i++) {
+        const path = [`/${randomName()}/${randomName()}`, `/metrics/${randomName()}`, `/metrics/${randomName()}!`][i % 3]!;
+        await (await fetch(new URL(path, server.url), { method: i % 50 === 0 ? 'POST' : 'GET' })).arrayBuffer();
+      }
+      // Four new label sets at most (unmatched 404 and 405, /metrics/:appname 404 and 400),
+      // each a histogram of 17 lines (14 buckets, +Inf, sum, count).
+      const after = await httpSeries();
+      expect(after.length - before.length).toBeLessThanOrEqual(4 * 17);
+      const routes = new Set(after.map((line) => /http_route="([^"]*)"/.exec(line)?.[1]));
+      expect([...routes].sort()).toEqual(['/metrics', '/metrics/:appname', 'unmatched']);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
+
+describe('trace-linked logs', () => {
+  it('puts trace_id and span_id on every line logged inside a request', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const destination = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+    const logger = createLogger({ name: 'test', level: 'info', destination });
+    await client({ logger }).http.get('/metrics').set('traceparent', `00-${TRACE_ID}-${PARENT_ID}-01`).expect(200);
+    const access = lines.find((line) => line.msg === 'request');
+    expect(access).toMatchObject({ trace_id: TRACE_ID, span_id: spans.getFinishedSpans()[0]!.spanContext().spanId, route: '/metrics' });
+  });
+});

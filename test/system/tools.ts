@@ -1,0 +1,105 @@
+/**
+ * The real servers the system tests use: Zipkin (its exec jar, run with the machine's Java) and
+ * Prometheus (Debian's package). Missing tools skip those tests locally and fail them under
+ * CI=true, where .ci/run must have installed them.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startCommand, type RunningProcess } from './processes.js';
+
+const CACHED_JAR = fileURLToPath(new URL('../../.cache/zipkin-server-exec.jar', import.meta.url));
+
+function onPath(command: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The Zipkin exec jar: ZIPKIN_JAR, the copy .ci/run caches, or one in the local Maven repository. */
+export function zipkinJar(): string | undefined {
+  if (process.env.ZIPKIN_JAR) return process.env.ZIPKIN_JAR;
+  if (existsSync(CACHED_JAR)) return CACHED_JAR;
+  const dir = join(homedir(), '.m2/repository/io/zipkin/zipkin-server');
+  if (!existsSync(dir)) return undefined;
+  const jars = readdirSync(dir).sort().reverse().map((version) => join(dir, version, `zipkin-server-${version}-exec.jar`));
+  return jars.find(existsSync);
+}
+
+/** Whether the real-tool tests can run; under CI=true a missing tool is an error, not a skip. */
+export function realToolsAvailable(): boolean {
+  const missing = [
+    !onPath('java') && 'java',
+    !zipkinJar() && 'the zipkin-server exec jar',
+    !onPath('prometheus') && 'prometheus',
+    !onPath('promtool') && 'promtool',
+  ].filter(Boolean);
+  if (missing.length === 0) return true;
+  if (process.env.CI === 'true') throw new Error(`CI=true but ${missing.join(', ')} missing: .ci/run must install them`);
+  return false;
+}
+
+async function waitFor(what: string, proc: RunningProcess, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) throw new Error(`${what} exited (${proc.child.exitCode}):\n${proc.output().slice(-3000)}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what} not ready after ${timeoutMs} ms:\n${proc.output().slice(-3000)}`);
+}
+
+export interface Zipkin {
+  proc: RunningProcess;
+  url: string;
+  spansEndpoint: string;
+}
+
+/** Zipkin with in-memory storage on a free port (QUERY_PORT); a small heap, fast start-up JIT. */
+export async function startZipkin(): Promise<Zipkin> {
+  const port = await freePort();
+  const proc = startCommand('java', ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-jar', zipkinJar()!], { QUERY_PORT: String(port) });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('zipkin', proc, async () => (await fetch(`${url}/health`)).ok, 90_000);
+  return { proc, url, spansEndpoint: `${url}/api/v2/spans` };
+}
+
+export interface Prometheus {
+  proc: RunningProcess;
+  url: string;
+  /** Runs an instant query and returns its vector result. */
+  query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+}
+
+/** Prometheus scraping the given metrics ports every second, with exemplar storage on. */
+export async function startPrometheus(targets: Record<string, number>): Promise<Prometheus> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
+  const scrapeConfigs = Object.entries(targets).map(([job, targetPort]) =>
+    `  - job_name: ${job}\n    scrape_interval: 1s\n    static_configs:\n      - targets: ['127.0.0.1:${targetPort}']`,
+  );
+  writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\nscrape_configs:\n${scrapeConfigs.join('\n')}\n`);
+  const proc = startCommand('prometheus', [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--enable-feature=exemplar-storage',
+  ], {});
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('prometheus', proc, async () => (await fetch(`${url}/-/ready`)).ok, 30_000);
+  return {
+    proc,
+    url,
+    async query(expr) {
+      const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+      const body = (await response.json()) as { status: string; error?: string; data: { result: never[] } };
+      if (body.status !== 'success') throw new Error(`query ${expr} failed: ${body.error}`);
+      return body.data.result;
+    },
+  };
+}
