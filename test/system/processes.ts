@@ -47,8 +47,9 @@ export function startProcess(script: string, env: Record<string, string>, nodeAr
   return startCommand(process.execPath, [...nodeArgs, script], env);
 }
 
-export function startCommand(command: string, args: string[], env: Record<string, string>): RunningProcess {
+export function startCommand(command: string, args: string[], env: Record<string, string>, cwd?: string): RunningProcess {
   const child = spawn(command, args, {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

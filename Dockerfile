@@ -1,0 +1,40 @@
+# syntax=docker/dockerfile:1.7
+# One image definition for both services; pick one with --target:
+#   docker build --target k8s-app-monitor-test  -t k8s-app-monitor-test  .
+#   docker build --target k8s-app-monitor-agent -t k8s-app-monitor-agent .
+# The code runs on Node 20 and later; the image uses the Node 24 LTS line, maintained to 2028.
+ARG NODE_MAJOR=24
+
+# 1. Build with dev dependencies: type-check, compile, copy and precompress the assets.
+FROM node:${NODE_MAJOR}-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
+COPY src ./src
+RUN npm run build
+
+# 2. Production dependencies only, from the same lockfile.
+FROM node:${NODE_MAJOR}-bookworm-slim AS prod-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+# 3. Runtime: distroless Node.js — no shell, no package manager — as a numeric non-root user.
+FROM gcr.io/distroless/nodejs${NODE_MAJOR}-debian12:nonroot AS runtime
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+USER 65532:65532
+
+# The image's entrypoint is node; tracing is preloaded before the app (--import).
+FROM runtime AS k8s-app-monitor-test
+EXPOSE 3000 9464
+CMD ["--import", "./dist/monitor-test/instrumentation.js", "dist/monitor-test/main.js"]
+
+FROM runtime AS k8s-app-monitor-agent
+EXPOSE 8888 9465
+CMD ["--import", "./dist/monitor-agent/instrumentation.js", "dist/monitor-agent/main.js"]
