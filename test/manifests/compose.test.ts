@@ -1,0 +1,83 @@
+/**
+ * The compose files, checked by docker-compose itself (`config -q` needs no engine), and kept in
+ * step with the Kubernetes manifests: the seed's kompose step, as a test instead of by hand.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { containers, kustomize, named, parseObjects, ROOT } from './objects.js';
+
+const VARIANTS = {
+  'the seed test': ['compose/docker-compose.yml'],
+  'with the observability stack': ['compose/docker-compose.yml', 'compose/docker-compose.observability.yml'],
+};
+const SERVICES = ['k8s-app-monitor-test', 'k8s-app-monitor-agent'] as const;
+
+/** Variables whose values differ by where the services run; both sides must still set them. */
+const PER_ENVIRONMENT = new Set(['OTEL_EXPORTER_ZIPKIN_ENDPOINT']);
+/** Variables only Kubernetes can give (the Downward API) or needs. */
+const KUBERNETES_ONLY = new Set(['POD_NAME', 'POD_NAMESPACE', 'OTEL_RESOURCE_ATTRIBUTES']);
+
+function composeAvailable(): boolean {
+  if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0) return true;
+  if (process.env.CI === 'true') throw new Error('CI=true but docker-compose is missing: .ci/run must install it (apt-get install docker-compose)');
+  return false;
+}
+
+const composeArgs = (files: string[]) => files.flatMap((file) => ['-f', file]);
+
+interface ComposeService {
+  image: string;
+  ports: { published: number | string; target: number }[];
+  environment: Record<string, string>;
+}
+
+describe.skipIf(!composeAvailable())('compose', () => {
+  it.each(Object.entries(VARIANTS))('validates %s with docker-compose config -q', (_name, files) => {
+    const result = spawnSync('docker-compose', [...composeArgs(files), 'config', '-q'], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('agrees with Kubernetes on service names, images, ports and environment', () => {
+    const composed = parse(execFileSync('docker-compose', [...composeArgs(VARIANTS['with the observability stack']), 'config'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    })) as { services: Record<string, ComposeService> };
+    const k8s = parseObjects(kustomize('k8s/base'));
+    for (const name of SERVICES) {
+      const service = composed.services[name]!;
+      const deployment = named(k8s, 'Deployment', name);
+      expect(deployment, name).toBeDefined();
+      const container = containers(deployment!)[0];
+      expect(service.image).toBe(container.image);
+      const httpPort = container.ports.find((p: { name: string }) => p.name === 'http').containerPort;
+      expect(service.ports.map((p) => [Number(p.published), p.target])).toEqual([[httpPort, httpPort]]);
+      expect(named(k8s, 'Service', name)!.spec.ports.find((p: { name: string }) => p.name === 'http').port).toBe(httpPort);
+
+      const k8sEnv = Object.fromEntries((container.env as { name: string; value?: string }[]).filter((e) => !KUBERNETES_ONLY.has(e.name)).map((e) => [e.name, e.value]));
+      expect(Object.keys(service.environment).sort(), `${name} environment names`).toEqual(Object.keys(k8sEnv).sort());
+      for (const [key, value] of Object.entries(service.environment)) {
+        if (!PER_ENVIRONMENT.has(key)) expect(`${key}=${value}`).toBe(`${key}=${k8sEnv[key]}`);
+      }
+      // The ports the env names are the ports the manifests declare.
+      expect(Number(service.environment.PORT)).toBe(httpPort);
+      expect(Number(service.environment.METRICS_PORT)).toBe(container.ports.find((p: { name: string }) => p.name === 'http-metrics').containerPort);
+    }
+    // The agent finds monitor-test by the name both orchestrators give it.
+    expect(composed.services['k8s-app-monitor-agent']!.environment.SERVICE_NAME).toBe('k8s-app-monitor-test');
+  });
+
+  it('has Prometheus scrape both metrics ports and Grafana link exemplars to Zipkin', () => {
+    const prometheus = parse(readFileSync(join(ROOT, 'compose/prometheus/prometheus.yml'), 'utf8')) as { scrape_configs: { static_configs: { targets: string[] }[] }[] };
+    const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets)).sort();
+    expect(targets).toEqual(['k8s-app-monitor-agent:9465', 'k8s-app-monitor-test:9464']);
+    const datasources = parse(readFileSync(join(ROOT, 'compose/grafana/provisioning/datasources/datasources.yaml'), 'utf8')) as { datasources: { uid: string; type: string; jsonData?: { exemplarTraceIdDestinations?: { name: string; datasourceUid: string }[] } }[] };
+    const byUid = Object.fromEntries(datasources.datasources.map((d) => [d.uid, d]));
+    expect(byUid.zipkin?.type).toBe('zipkin');
+    expect(byUid.prometheus?.jsonData?.exemplarTraceIdDestinations).toEqual([{ name: 'trace_id', datasourceUid: 'zipkin' }]);
+  });
+});

@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { ALL_IN_ONE, renderAllInOne } from '../../scripts/render-all-in-one.mjs';
+import { containers, KUSTOMIZATIONS, kustomize, named, ofKind, parseObjects, podLabels, ROOT, selects, type K8sObject } from './objects.js';
+import { unknownFieldErrors, validationErrors } from './schemas.js';
+import { crossReferenceErrors } from './cross-references.js';
+import { policyErrors } from './policies.js';
+
+const builds = Object.fromEntries(KUSTOMIZATIONS.map((dir) => [dir, parseObjects(kustomize(dir))])) as Record<(typeof KUSTOMIZATIONS)[number], K8sObject[]>;
+
+describe.each(KUSTOMIZATIONS)('kubectl kustomize %s', (dir) => {
+  const objects = builds[dir];
+
+  it('builds, with every object in the project namespace', () => {
+    expect(objects.length).toBeGreaterThan(10);
+    for (const obj of objects.filter((o) => o.kind !== 'Namespace')) expect(obj.metadata.namespace, `${obj.kind}/${obj.metadata.name}`).toBe('k8s-app-monitor');
+  });
+
+  it('validates against the Kubernetes and Istio schemas', async () => {
+    expect(await validationErrors(objects)).toEqual([]);
+  });
+
+  it('has no field the schemas do not know', () => {
+    expect(unknownFieldErrors(objects)).toEqual([]);
+  }, 60_000);
+
+  it('cross-references only what exists', () => {
+    expect(crossReferenceErrors(objects)).toEqual([]);
+  });
+
+  it('meets the pod, service and ingress policies', () => {
+    expect(policyErrors(objects)).toEqual([]);
+  });
+});
+
+describe('the manifests', () => {
+  it('keep the committed all-in-one file identical to the kustomize output', () => {
+    expect(readFileSync(join(ROOT, ALL_IN_ONE), 'utf8'), 'run `npm run render:k8s`').toBe(renderAllInOne());
+  });
+
+  it('expose the agent by the seed\'s two Traefik methods, on the parameter host', () => {
+    const pathIngress = named(builds['k8s/overlays/ingress-path'], 'Ingress', 'k8s-app-monitor-agent')!;
+    const hostIngress = named(builds['k8s/overlays/ingress-host'], 'Ingress', 'k8s-app-monitor-agent')!;
+    const host = (parse(readFileSync(join(ROOT, 'k8s/components/ingress-params/params.yaml'), 'utf8')) as { data: { host: string } }).data.host;
+    expect(host).toBe('k8s-app-monitor-agent.jimmysong.io');
+    for (const [ingress, path] of [[pathIngress, '/k8s-app-monitor-agent'], [hostIngress, '/']] as const) {
+      expect(ingress.apiVersion).toBe('networking.k8s.io/v1');
+      expect(ingress.spec.ingressClassName).toBe('traefik');
+      expect(ingress.spec.rules[0].host).toBe(host);
+      expect(ingress.spec.rules[0].http.paths[0]).toMatchObject({ path, pathType: 'Prefix', backend: { service: { name: 'k8s-app-monitor-agent', port: { name: 'http' } } } });
+    }
+    // The parameter ConfigMap is local config, not deployed.
+    expect(named(builds['k8s/overlays/ingress-path'], 'ConfigMap', 'ingress-params')).toBeUndefined();
+  });
+
+  it('put the namespace into the mesh only in the istio overlay', () => {
+    expect(named(builds['k8s/overlays/istio'], 'Namespace', 'k8s-app-monitor')!.metadata.labels?.['istio-injection']).toBe('enabled');
+    expect(named(builds['k8s/base'], 'Namespace', 'k8s-app-monitor')!.metadata.labels?.['istio-injection']).toBeUndefined();
+  });
+
+  it('pin the trace provider the Telemetry resource names in the mesh config', () => {
+    const mesh = parse(readFileSync(join(ROOT, 'istio/mesh-config.yaml'), 'utf8')) as { spec: { meshConfig: { extensionProviders: { name: string; zipkin?: { service: string; port: number } }[] } } };
+    const providers = mesh.spec.meshConfig.extensionProviders;
+    const telemetry = ofKind(builds['k8s/overlays/istio'], 'Telemetry')[0]!;
+    for (const { name } of telemetry.spec.tracing[0].providers) expect(providers.map((p) => p.name)).toContain(name);
+    expect(providers.find((p) => p.name === 'zipkin')?.zipkin).toEqual({ service: 'zipkin.istio-system.svc.cluster.local', port: 9411 });
+    // The services export to the same Zipkin.
+    for (const deployment of ofKind(builds['k8s/base'], 'Deployment')) {
+      const env = containers(deployment)[0].env as { name: string; value?: string }[];
+      expect(env.find((e) => e.name === 'OTEL_EXPORTER_ZIPKIN_ENDPOINT')?.value).toBe('http://zipkin.istio-system:9411/api/v2/spans');
+    }
+  });
+
+  it('select pods by the app label Istio and the service graph use', () => {
+    for (const deployment of ofKind(builds['k8s/base'], 'Deployment')) {
+      expect(selects({ app: deployment.metadata.name }, podLabels(deployment))).toBe(true);
+    }
+  });
+});
+
+describe('the checks themselves', () => {
+  // Each deliberately broken copy of the istio build must be caught, or the checks prove nothing.
+  const broken = (mutate: (objects: K8sObject[]) => void) => {
+    const objects = structuredClone(builds['k8s/overlays/istio']);
+    mutate(objects);
+    return objects;
+  };
+  const testService = (objects: K8sObject[]) => named(objects, 'Service', 'k8s-app-monitor-test')!;
+  const testDeployment = (objects: K8sObject[]) => named(objects, 'Deployment', 'k8s-app-monitor-test')!;
+
+  it('catch a wrong targetPort', () => {
+    const objects = broken((o) => (testService(o).spec.ports[0].targetPort = 'htpp'));
+    expect(crossReferenceErrors(objects)).toEqual(['Service/k8s-app-monitor-test: targetPort htpp is no container port of k8s-app-monitor-test']);
+  });
+
+  it('catch a missing security context', () => {
+    const objects = broken((o) => delete containers(testDeployment(o))[0].securityContext);
+    expect(policyErrors(objects)).toEqual([
+      'Deployment/k8s-app-monitor-test container k8s-app-monitor-test: allowPrivilegeEscalation is not false',
+      'Deployment/k8s-app-monitor-test container k8s-app-monitor-test: readOnlyRootFilesystem is not true',
+      'Deployment/k8s-app-monitor-test container k8s-app-monitor-test: capabilities do not drop ALL',
+    ]);
+  });
+
+  it('catch a misspelt field that schema validation alone lets through', async () => {
+    const objects = broken((o) => (containers(testDeployment(o))[0].readinesProbe = { httpGet: { path: '/readyz', port: 'http' } }));
+    expect(await validationErrors(objects)).toEqual([]);
+    expect(unknownFieldErrors(objects).join('\n')).toMatch(/Deployment\/k8s-app-monitor-test: .*readinesProbe.*does not exist in type 'IContainer'/);
+  }, 60_000);
+
+  it('catch a principal that names no service account, and a VirtualService to a missing port', () => {
+    const objects = broken((o) => {
+      named(o, 'AuthorizationPolicy', 'k8s-app-monitor-test')!.spec.rules[0].from[0].source.principals = ['cluster.local/ns/k8s-app-monitor/sa/agent'];
+      named(o, 'VirtualService', 'k8s-app-monitor-test')!.spec.http[0].route[0].destination.port.number = 3001;
+    });
+    expect(crossReferenceErrors(objects)).toEqual([
+      'VirtualService/k8s-app-monitor-test: no Service port k8s-app-monitor-test:3001',
+      'AuthorizationPolicy/k8s-app-monitor-test: principal cluster.local/ns/k8s-app-monitor/sa/agent is no ServiceAccount here',
+    ]);
+  });
+
+  it('catch an Ingress to a metrics port', () => {
+    const objects = structuredClone(builds['k8s/overlays/ingress-host']);
+    named(objects, 'Ingress', 'k8s-app-monitor-agent')!.spec.rules[0].http.paths[0].backend.service.port = { name: 'http-metrics' };
+    expect(policyErrors(objects)).toEqual(['Ingress/k8s-app-monitor-agent: exposes the metrics port of k8s-app-monitor-agent']);
+  });
+});

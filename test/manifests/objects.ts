@@ -1,0 +1,39 @@
+/**
+ * Kubernetes and Istio objects as the tools see them: `kubectl kustomize` output parsed into
+ * plain objects, plus small lookups for the cross-reference and policy checks.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- walked by the checks below
+  [key: string]: unknown;
+}
+
+export const KUSTOMIZATIONS = ['k8s/base', 'k8s/overlays/ingress-path', 'k8s/overlays/ingress-host', 'k8s/overlays/istio'] as const;
+
+export function parseObjects(text: string): K8sObject[] {
+  return parseAllDocuments(text)
+    .map((doc) => doc.toJS() as K8sObject | null)
+    .filter((obj): obj is K8sObject => obj !== null);
+}
+
+export function kustomize(dir: string): string {
+  return execFileSync('kubectl', ['kustomize', dir], { cwd: ROOT, encoding: 'utf8' });
+}
+
+export const ofKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
+export const named = (objects: K8sObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+
+/** Whether every label of a selector is on the labels. */
+export const selects = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean =>
+  !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+
+export const podLabels = (deployment: K8sObject): Record<string, string> => deployment.spec.template.metadata.labels;
+export const containers = (deployment: K8sObject): any[] => deployment.spec.template.spec.containers; // eslint-disable-line @typescript-eslint/no-explicit-any

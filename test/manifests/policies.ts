@@ -1,0 +1,70 @@
+/**
+ * The hardening every workload must keep: restricted security context, probes, resources, no
+ * service-account token, the labels Istio needs, named ports — and no route from outside to a
+ * metrics port. Returns one message per violation.
+ */
+import { containers, ofKind, type K8sObject } from './objects.js';
+
+const METRICS_PORT_NAME = 'http-metrics';
+
+export function policyErrors(objects: K8sObject[]): string[] {
+  const errors: string[] = [];
+  const fail = (where: string, what: string) => errors.push(`${where}: ${what}`);
+
+  for (const obj of objects) {
+    if (/^extensions\/|v1beta1$|v2beta/.test(obj.apiVersion) && !obj.apiVersion.endsWith('istio.io/v1beta1')) fail(`${obj.kind}/${obj.metadata.name}`, `deprecated apiVersion ${obj.apiVersion}`);
+    if (JSON.stringify(obj.metadata.annotations ?? {}).includes('treafik')) fail(`${obj.kind}/${obj.metadata.name}`, 'misspelt traefik annotation');
+  }
+  for (const sa of ofKind(objects, 'ServiceAccount')) {
+    if (sa.automountServiceAccountToken !== false) fail(`ServiceAccount/${sa.metadata.name}`, 'automountServiceAccountToken is not false');
+  }
+  for (const d of ofKind(objects, 'Deployment')) {
+    const where = `Deployment/${d.metadata.name}`;
+    const pod = d.spec.template.spec;
+    const labels = d.spec.template.metadata.labels ?? {};
+    for (const label of ['app', 'version', 'app.kubernetes.io/name', 'app.kubernetes.io/version']) if (!labels[label]) fail(where, `pod label ${label} missing`);
+    if (pod.automountServiceAccountToken !== false) fail(where, 'automountServiceAccountToken is not false');
+    const psc = pod.securityContext ?? {};
+    if (psc.runAsNonRoot !== true) fail(where, 'runAsNonRoot is not true');
+    if (!Number.isInteger(psc.runAsUser) || psc.runAsUser === 0) fail(where, 'runAsUser is not a numeric non-root user');
+    if (psc.seccompProfile?.type !== 'RuntimeDefault') fail(where, 'seccompProfile is not RuntimeDefault');
+    const annotations = d.spec.template.metadata.annotations ?? {};
+    if (annotations['prometheus.io/scrape'] !== 'true' || !annotations['prometheus.io/port']) fail(where, 'Prometheus scrape annotations missing');
+    for (const c of containers(d)) {
+      const at = `${where} container ${c.name}`;
+      const sc = c.securityContext ?? {};
+      if (sc.allowPrivilegeEscalation !== false) fail(at, 'allowPrivilegeEscalation is not false');
+      if (sc.readOnlyRootFilesystem !== true) fail(at, 'readOnlyRootFilesystem is not true');
+      if (JSON.stringify(sc.capabilities?.drop) !== '["ALL"]') fail(at, 'capabilities do not drop ALL');
+      if (c.readinessProbe?.httpGet?.path !== '/readyz') fail(at, 'readiness probe is not /readyz');
+      if (c.livenessProbe?.httpGet?.path !== '/healthz') fail(at, 'liveness probe is not /healthz');
+      if (!c.resources?.requests?.cpu || !c.resources?.requests?.memory || !c.resources?.limits?.memory) fail(at, 'resource requests (cpu, memory) or memory limit missing');
+      const portNames = (c.ports ?? []).map((p: { name?: string }) => p.name).sort();
+      if (JSON.stringify(portNames) !== JSON.stringify(['http', METRICS_PORT_NAME])) fail(at, `ports are not named http and ${METRICS_PORT_NAME}`);
+      if (/:latest$|@sha256:/.test(c.image) === false && !/:[\w.-]+$/.test(c.image)) fail(at, 'image has no tag');
+    }
+  }
+  const metricsPorts = new Map<string, Set<number | string>>();
+  for (const s of ofKind(objects, 'Service')) {
+    const names = s.spec.ports.map((p: { name: string }) => p.name).sort();
+    if (JSON.stringify(names) !== JSON.stringify(['http', METRICS_PORT_NAME])) fail(`Service/${s.metadata.name}`, `ports are not named http and ${METRICS_PORT_NAME}`);
+    const metrics = s.spec.ports.find((p: { name: string }) => p.name === METRICS_PORT_NAME);
+    if (metrics) metricsPorts.set(s.metadata.name, new Set([metrics.port, metrics.name]));
+  }
+  for (const i of ofKind(objects, 'Ingress')) {
+    for (const rule of i.spec.rules) {
+      for (const { backend } of rule.http.paths) {
+        const { name, port } = backend.service;
+        if (metricsPorts.get(name)?.has(port.number ?? port.name)) fail(`Ingress/${i.metadata.name}`, `exposes the metrics port of ${name}`);
+      }
+    }
+  }
+  for (const vs of ofKind(objects, 'VirtualService').filter((v) => (v.spec.gateways ?? []).length > 0)) {
+    for (const route of vs.spec.http ?? []) {
+      for (const { destination } of route.route) {
+        if (metricsPorts.get(destination.host)?.has(destination.port?.number)) fail(`VirtualService/${vs.metadata.name}`, `exposes the metrics port of ${destination.host}`);
+      }
+    }
+  }
+  return errors;
+}

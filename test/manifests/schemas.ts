@@ -1,0 +1,65 @@
+/**
+ * Schema checks with the kubernetes-models packages: `validate()` for types, required fields and
+ * formats, and — because those validators accept unknown fields — a TypeScript excess-property
+ * check of each object against the model's interface, which rejects a misspelt or misplaced field.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { ROOT, type K8sObject } from './objects.js';
+
+/** The module and interface of an object's model, e.g. kubernetes-models/apps/v1/Deployment. */
+export function modelModule(obj: K8sObject): string {
+  const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
+  if (group!.endsWith('istio.io')) return `@kubernetes-models/istio/${group}/${version}/${obj.kind}`;
+  return group ? `kubernetes-models/${group}/${version}/${obj.kind}` : `kubernetes-models/${version}/${obj.kind}`;
+}
+
+/** Errors of `new Model(obj).validate()`, one string per object that fails. */
+export async function validationErrors(objects: K8sObject[]): Promise<string[]> {
+  const errors: string[] = [];
+  for (const obj of objects) {
+    const module = (await import(modelModule(obj))) as Record<string, new (data: unknown) => { validate(): void }>;
+    const Model = module[obj.kind];
+    if (!Model) {
+      errors.push(`${obj.kind}/${obj.metadata.name}: no model in ${modelModule(obj)}`);
+      continue;
+    }
+    try {
+      new Model(obj).validate();
+    } catch (error) {
+      errors.push(`${obj.kind}/${obj.metadata.name}: ${(error as Error).message}`);
+    }
+  }
+  return errors;
+}
+
+/** Fields the model's interface does not know, found by compiling each object as a typed literal. */
+export function unknownFieldErrors(objects: K8sObject[]): string[] {
+  const dir = mkdtempSync(join(ROOT, 'test/manifests/.unknown-fields-'));
+  const file = join(dir, 'check.ts');
+  const lines = objects.flatMap((obj, i) => [
+    `import type { I${obj.kind} as T${i} } from '${modelModule(obj)}';`,
+    `export const o${i}: T${i} = ${JSON.stringify(obj)};`,
+  ]);
+  writeFileSync(file, lines.join('\n'));
+  try {
+    const program = ts.createProgram([file], {
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+    });
+    return ts.getPreEmitDiagnostics(program)
+      .filter((d) => d.file?.fileName === file)
+      .map((d) => {
+        const line = d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line;
+        const obj = objects[Math.floor(line / 2)]!;
+        return `${obj.kind}/${obj.metadata.name}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ').slice(0, 300)}`;
+      });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
