@@ -3,7 +3,7 @@ import { createLogger } from '../shared/logger.js';
 import { runService } from '../shared/main.js';
 import { Readiness } from '../shared/http/probes.js';
 import { loadStaticFiles } from '../shared/http/static-files.js';
-import { telemetryParts } from '../shared/service-telemetry.js';
+import { serviceSpec } from '../shared/service-spec.js';
 import { createServiceMetrics } from '../shared/telemetry/metrics.js';
 import { createApp } from './app.js';
 import { readMonitorAgentConfig } from './config.js';
@@ -23,15 +23,5 @@ await runService(() => {
     staticFiles: loadStaticFiles(fileURLToPath(new URL('./public/', import.meta.url))),
   });
   logger.info({ upstream: config.upstreamUrl.href }, 'reading samples from the upstream');
-  const telemetry = telemetryParts(metrics, logger, config.metricsPort);
-  return {
-    config,
-    logger,
-    readiness,
-    listeners: [{ name: 'http', port: config.port, handler: app.callback() }, telemetry.listener],
-    afterDrain: async () => {
-      upstream.close();
-      await telemetry.afterDrain();
-    },
-  };
+  return serviceSpec({ config, logger, readiness, metrics, port: config.port, handler: app.callback(), release: () => upstream.close() });
 });

@@ -4,7 +4,7 @@ import { createLogger } from '../shared/logger.js';
 import { runService } from '../shared/main.js';
 import { Readiness } from '../shared/http/probes.js';
 import { loadStaticFiles } from '../shared/http/static-files.js';
-import { telemetryParts } from '../shared/service-telemetry.js';
+import { serviceSpec } from '../shared/service-spec.js';
 import { createServiceMetrics } from '../shared/telemetry/metrics.js';
 import { createApp } from './app.js';
 import { readMonitorTestConfig } from './config.js';
@@ -22,12 +22,5 @@ await runService(() => {
     simulation: createSimulation(config.apps),
     staticFiles: loadStaticFiles(fileURLToPath(new URL('./public/', import.meta.url))),
   });
-  const telemetry = telemetryParts(metrics, logger, config.metricsPort);
-  return {
-    config,
-    logger,
-    readiness,
-    listeners: [{ name: 'http', port: config.port, handler: app.callback() }, telemetry.listener],
-    afterDrain: telemetry.afterDrain,
-  };
+  return serviceSpec({ config, logger, readiness, metrics, port: config.port, handler: app.callback() });
 });
