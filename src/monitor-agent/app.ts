@@ -9,6 +9,7 @@ import { sampledTraceId } from '../shared/telemetry/http-server.js';
 import { createClientDurationHistogram, type ServiceMetrics } from '../shared/telemetry/metrics.js';
 import { forwardedHeaders } from '../shared/telemetry/propagation.js';
 import type { MonitorAgentConfig } from './config.js';
+import { addServiceGraphRoutes } from './servicegraph/routes.js';
 import { metricsUrl, type UpstreamClient } from './upstream.js';
 
 export interface MonitorAgentDeps {
@@ -27,6 +28,7 @@ export interface MonitorAgentDeps {
 export const PAGE_BASES = ['', '/k8s-app-monitor-agent', '/k8s-app-monitor-test'] as const;
 
 const PLOTLY_MAX_AGE_SECONDS = 24 * 60 * 60;
+const PROMETHEUS_TIMEOUT_MS = 5000;
 
 /** The base of Zipkin's UI as a directory URL, so `zipkin/traces/…` resolves under any path. */
 const zipkinBase = (url: URL): URL => new URL(url.href.endsWith('/') ? url.href : `${url.href}/`);
@@ -36,6 +38,7 @@ export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): K
   const upstreamTarget = metricsUrl(config.upstreamUrl);
   const upstreamDuration = createClientDurationHistogram(deps.metrics.registry);
   const router = new Router({ strict: true });
+  const graphSource = config.prometheusUrl && { prometheusUrl: config.prometheusUrl, namespace: config.serviceGraphNamespace, timeoutMs: PROMETHEUS_TIMEOUT_MS };
 
   for (const base of PAGE_BASES) {
     if (base !== '') {
@@ -58,6 +61,7 @@ export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): K
     });
     router.get(`${base}/assets/vendor/plotly.js`, (ctx) => staticFiles.send(ctx, 'vendor/plotly.js', { maxAgeSeconds: PLOTLY_MAX_AGE_SECONDS }));
     router.get(`${base}/assets/:file`, (ctx) => staticFiles.send(ctx, ctx.params.file ?? ''));
+    addServiceGraphRoutes(router, base, graphSource, staticFiles);
   }
 
   return buildKoaApp({ ...deps, router });

@@ -1,0 +1,73 @@
+import { queryVector, type VectorSample } from './prometheus.js';
+
+/** The old Istio servicegraph addon's JSON: nodes by name, edges with a `reqs/sec` label. */
+export interface ServiceGraph {
+  nodes: Record<string, Record<string, never>>;
+  edges: { source: string; target: string; labels: { 'reqs/sec': string } }[];
+}
+
+export interface GraphQuery {
+  /** A Prometheus range, e.g. `5m`. */
+  timeHorizon: string;
+  /** Drop edges with no traffic in the horizon. */
+  filterEmpty: boolean;
+}
+
+export interface GraphSource {
+  prometheusUrl: URL;
+  /** Only edges into workloads of this namespace (mesh data), when set. */
+  namespace: string | undefined;
+  timeoutMs: number;
+}
+
+/**
+ * With a mesh, the edges come from Istio's standard metric, as the old addon's did (reported by
+ * the destination's proxy, so each request counts once). Without one, they come from the
+ * services' own client metrics: the agent's calls, by the address it called.
+ */
+export function meshQuery(horizon: string, namespace: string | undefined): string {
+  const scope = namespace ? `,destination_workload_namespace="${namespace}"` : '';
+  return `sum(rate(istio_requests_total{reporter="destination"${scope}}[${horizon}])) by (source_workload, destination_workload, source_app, destination_app)`;
+}
+
+export function clientQuery(horizon: string): string {
+  return `sum(rate(http_client_request_duration_seconds_count[${horizon}])) by (app, job, server_address)`;
+}
+
+const meshEdge = ({ metric }: VectorSample) => ({
+  source: metric.source_workload || metric.source_app || 'unknown',
+  target: metric.destination_workload || metric.destination_app || 'unknown',
+});
+const clientEdge = ({ metric }: VectorSample) => ({
+  source: metric.app || metric.job || 'unknown',
+  target: metric.server_address || 'unknown',
+});
+
+export async function buildGraph(source: GraphSource, query: GraphQuery): Promise<ServiceGraph & { from: 'istio' | 'client-metrics' }> {
+  const run = (promql: string) => queryVector(source.prometheusUrl, promql, source.timeoutMs);
+  let samples = await run(meshQuery(query.timeHorizon, source.namespace));
+  let from: 'istio' | 'client-metrics' = 'istio';
+  let toEdge = meshEdge;
+  if (samples.length === 0) {
+    samples = await run(clientQuery(query.timeHorizon));
+    from = 'client-metrics';
+    toEdge = clientEdge;
+  }
+  const rates = new Map<string, { source: string; target: string; rate: number }>();
+  for (const sample of samples) {
+    const { source: from_, target } = toEdge(sample);
+    const key = JSON.stringify([from_, target]);
+    const edge = rates.get(key) ?? { source: from_, target, rate: 0 };
+    edge.rate += sample.value;
+    rates.set(key, edge);
+  }
+  const edges = [...rates.values()]
+    .filter((edge) => !query.filterEmpty || edge.rate > 0)
+    .sort((a, b) => a.source.localeCompare(b.source) || a.target.localeCompare(b.target));
+  const nodes: ServiceGraph['nodes'] = {};
+  for (const { source: s, target } of edges) {
+    nodes[s] = {};
+    nodes[target] = {};
+  }
+  return { from, nodes, edges: edges.map(({ source: s, target, rate }) => ({ source: s, target, labels: { 'reqs/sec': rate.toFixed(6) } })) };
+}

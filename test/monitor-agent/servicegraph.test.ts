@@ -1,0 +1,111 @@
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/monitor-agent/app.js';
+import { monitorAgentFixture, startServer } from '../fixtures.js';
+
+type Sample = { metric: Record<string, string>; value: [number, string] };
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+/** A Prometheus double: answers the mesh query and the client-metrics query from fixtures. */
+async function fakePrometheus(answers: { mesh?: Sample[]; client?: Sample[]; status?: number }) {
+  const queries: string[] = [];
+  const server = await startServer((req, res) => {
+    const query = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
+    queries.push(query);
+    const result = query.includes('istio_requests_total') ? answers.mesh ?? [] : answers.client ?? [];
+    res.writeHead(answers.status ?? 200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(answers.status ? { status: 'error', error: 'parse error' } : { status: 'success', data: { resultType: 'vector', result } }));
+  });
+  cleanups.push(server.close);
+  return { url: server.url, queries };
+}
+
+function agent(env: Record<string, string>) {
+  const { config, deps } = monitorAgentFixture(undefined, env);
+  return request(createApp(config, deps).callback());
+}
+
+const mesh = (source: string, destination: string, rate: string): Sample => ({
+  metric: { source_workload: source, destination_workload: destination, source_app: source, destination_app: destination },
+  value: [1, rate],
+});
+
+describe('service graph', () => {
+  it('builds the edges from Istio metrics, in the old addon\'s JSON shape', async () => {
+    const prometheus = await fakePrometheus({ mesh: [mesh('istio-ingressgateway', 'k8s-app-monitor-agent', '2.5'), mesh('k8s-app-monitor-agent', 'k8s-app-monitor-test', '2.25')] });
+    const res = await agent({ PROMETHEUS_URL: prometheus.url.href }).get('/servicegraph/graph').expect(200);
+    expect(res.headers['x-graph-source']).toBe('istio');
+    expect(res.body).toEqual({
+      nodes: { 'istio-ingressgateway': {}, 'k8s-app-monitor-agent': {}, 'k8s-app-monitor-test': {} },
+      edges: [
+        { source: 'istio-ingressgateway', target: 'k8s-app-monitor-agent', labels: { 'reqs/sec': '2.500000' } },
+        { source: 'k8s-app-monitor-agent', target: 'k8s-app-monitor-test', labels: { 'reqs/sec': '2.250000' } },
+      ],
+    });
+    expect(prometheus.queries).toEqual(['sum(rate(istio_requests_total{reporter="destination"}[5m])) by (source_workload, destination_workload, source_app, destination_app)']);
+  });
+
+  it('falls back to the services\' client metrics without a mesh', async () => {
+    const prometheus = await fakePrometheus({ client: [{ metric: { app: 'k8s-app-monitor-agent', job: 'x', server_address: 'k8s-app-monitor-test' }, value: [1, '0.5'] }] });
+    const res = await agent({ PROMETHEUS_URL: prometheus.url.href }).get('/k8s-app-monitor-agent/servicegraph/graph?time_horizon=1h').expect(200);
+    expect(res.headers['x-graph-source']).toBe('client-metrics');
+    expect(res.body.edges).toEqual([{ source: 'k8s-app-monitor-agent', target: 'k8s-app-monitor-test', labels: { 'reqs/sec': '0.500000' } }]);
+    expect(prometheus.queries[1]).toBe('sum(rate(http_client_request_duration_seconds_count[1h])) by (app, job, server_address)');
+  });
+
+  it('drops idle edges with filter_empty=true, and scopes the mesh query to SERVICEGRAPH_NAMESPACE', async () => {
+    const prometheus = await fakePrometheus({ mesh: [mesh('a', 'b', '0'), mesh('b', 'c', '1')] });
+    const http = agent({ PROMETHEUS_URL: prometheus.url.href, SERVICEGRAPH_NAMESPACE: 'k8s-app-monitor' });
+    expect((await http.get('/servicegraph/graph').expect(200)).body.edges).toHaveLength(2);
+    const filtered = await http.get('/servicegraph/graph?filter_empty=true').expect(200);
+    expect(filtered.body).toEqual({ nodes: { b: {}, c: {} }, edges: [{ source: 'b', target: 'c', labels: { 'reqs/sec': '1.000000' } }] });
+    expect(prometheus.queries[0]).toContain('destination_workload_namespace="k8s-app-monitor"');
+  });
+
+  it('serves Graphviz DOT with names escaped', async () => {
+    const prometheus = await fakePrometheus({ mesh: [mesh('evil"name\\', 'k8s-app-monitor-test', '1')] });
+    const res = await agent({ PROMETHEUS_URL: prometheus.url.href }).get('/servicegraph/dotgraph').expect(200).expect('Content-Type', /text\/vnd\.graphviz/);
+    expect(res.text).toBe([
+      'digraph "istio-servicegraph" {',
+      '  "evil\\"name\\\\";',
+      '  "k8s-app-monitor-test";',
+      '  "evil\\"name\\\\" -> "k8s-app-monitor-test" [label="reqs/sec: 1.000000"];',
+      '}',
+      '',
+    ].join('\n'));
+  });
+
+  it.each([
+    ['time_horizon=5%20m', 'time_horizon must be a Prometheus duration such as 30s, 5m or 1h'],
+    ['time_horizon=0s', 'time_horizon must be a Prometheus duration such as 30s, 5m or 1h'],
+    ['time_horizon=5m])%20or%20vector(1', 'time_horizon must be a Prometheus duration such as 30s, 5m or 1h'],
+    ['filter_empty=yes', 'filter_empty must be true or false'],
+  ])('rejects %s with 400', async (query, message) => {
+    const prometheus = await fakePrometheus({});
+    const res = await agent({ PROMETHEUS_URL: prometheus.url.href }).get(`/servicegraph/graph?${query}`).expect(400);
+    expect(res.body).toEqual({ error: 'Bad Request', message });
+    expect(prometheus.queries).toEqual([]);
+  });
+
+  it('answers 503 without PROMETHEUS_URL, and 502 when Prometheus is down or refuses the query', async () => {
+    expect((await agent({}).get('/servicegraph/graph').expect(503)).body).toEqual({ error: 'Service Unavailable', message: 'the service graph needs PROMETHEUS_URL' });
+    const gone = await startServer(() => {});
+    await gone.close();
+    const down = await agent({ PROMETHEUS_URL: gone.url.href }).get('/servicegraph/dotgraph').expect(502);
+    expect(down.body.message).toBe('Prometheus is unreachable (ECONNREFUSED)');
+    const refusing = await fakePrometheus({ status: 400 });
+    expect((await agent({ PROMETHEUS_URL: refusing.url.href }).get('/servicegraph/graph').expect(502)).body.message).toBe('Prometheus rejected the query (400: parse error)');
+  });
+
+  it('serves its page at each base, with relative URLs only', async () => {
+    for (const path of ['/servicegraph', '/k8s-app-monitor-agent/servicegraph']) {
+      const page = await agent({}).get(path).expect(200).expect('Content-Type', /html/);
+      const urls = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+      expect(urls).toContain('assets/servicegraph.js');
+      for (const url of urls) expect(url).not.toMatch(/^(\/|[a-z]+:)/);
+    }
+  });
+});
