@@ -16,7 +16,7 @@ const VARIANTS = {
 const SERVICES = ['k8s-app-monitor-test', 'k8s-app-monitor-agent'] as const;
 
 /** Variables whose values differ by where the services run; both sides must still set them. */
-const PER_ENVIRONMENT = new Set(['OTEL_EXPORTER_ZIPKIN_ENDPOINT']);
+const PER_ENVIRONMENT = new Set(['OTEL_EXPORTER_ZIPKIN_ENDPOINT', 'PROMETHEUS_URL']);
 /** Variables only Kubernetes can give (the Downward API) or needs. */
 const KUBERNETES_ONLY = new Set(['POD_NAME', 'POD_NAMESPACE', 'OTEL_RESOURCE_ATTRIBUTES']);
 
@@ -75,6 +75,9 @@ describe.skipIf(!composeAvailable())('compose', () => {
     const prometheus = parse(readFileSync(join(ROOT, 'compose/prometheus/prometheus.yml'), 'utf8')) as { scrape_configs: { static_configs: { targets: string[] }[] }[] };
     const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets)).sort();
     expect(targets).toEqual(['k8s-app-monitor-agent:9465', 'k8s-app-monitor-test:9464']);
+    for (const job of prometheus.scrape_configs as unknown as { job_name: string; static_configs: { labels: { app: string } }[] }[]) {
+      expect(job.static_configs[0]!.labels.app).toBe(job.job_name);
+    }
     const datasources = parse(readFileSync(join(ROOT, 'compose/grafana/provisioning/datasources/datasources.yaml'), 'utf8')) as { datasources: { uid: string; type: string; jsonData?: { exemplarTraceIdDestinations?: { name: string; datasourceUid: string }[] } }[] };
     const byUid = Object.fromEntries(datasources.datasources.map((d) => [d.uid, d]));
     expect(byUid.zipkin?.type).toBe('zipkin');

@@ -36,6 +36,14 @@ describe.each(KUSTOMIZATIONS)('kubectl kustomize %s', (dir) => {
 });
 
 describe('the manifests', () => {
+  it('ship the alert rules for Kubernetes as the same file the compose Prometheus loads', async () => {
+    const objects = parseObjects(kustomize('k8s/monitoring'));
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['ConfigMap/k8s-app-monitor-rules']);
+    expect(await validationErrors(objects)).toEqual([]);
+    const data = (objects[0] as unknown as { data: Record<string, string> }).data;
+    expect(data['k8s-app-monitor.rules.yml']).toBe(readFileSync(join(ROOT, 'k8s/monitoring/k8s-app-monitor.rules.yml'), 'utf8'));
+  });
+
   it('keep the committed all-in-one file identical to the kustomize output', () => {
     expect(readFileSync(join(ROOT, ALL_IN_ONE), 'utf8'), 'run `npm run render:k8s`').toBe(renderAllInOne());
   });

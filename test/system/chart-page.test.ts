@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { browserAvailable, launchBrowser } from './browser.js';
@@ -55,6 +56,10 @@ describe.skipIf(!browserAvailable())('the chart page in a real browser', () => {
       expect(await link.textContent()).toBe("view this request's trace");
       expect(await link.getAttribute('href')).toMatch(/^http:\/\/zipkin\.example:9411\/zipkin\/traces\/[0-9a-f]{32}$/);
       expect(await link.isVisible()).toBe(true);
+      if (path === '/k8s-app-monitor-agent') {
+        mkdirSync('test-results', { recursive: true });
+        await page.screenshot({ path: 'test-results/chart.png' });
+      }
     } finally {
       await page.close();
     }

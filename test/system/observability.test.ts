@@ -46,7 +46,10 @@ describe.skipIf(!realToolsAvailable())('traces in a real Zipkin, metrics in a re
     const tracing = { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint, OTEL_BSP_SCHEDULE_DELAY: '200' };
     test = await startMonitorTest(tracing);
     agent = await startMonitorAgent(test.port, tracing);
-    prometheus = await startPrometheus({ 'k8s-app-monitor-test': test.metricsPort, 'k8s-app-monitor-agent': agent.metricsPort });
+    prometheus = await startPrometheus([
+      { job: 'k8s-app-monitor-test', app: 'k8s-app-monitor-test', ports: [test.metricsPort] },
+      { job: 'k8s-app-monitor-agent', app: 'k8s-app-monitor-agent', ports: [agent.metricsPort] },
+    ]);
   }, 120_000);
   afterAll(stopAll);
 

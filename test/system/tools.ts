@@ -72,21 +72,28 @@ export async function startZipkin(): Promise<Zipkin> {
 export interface Prometheus {
   proc: RunningProcess;
   url: string;
-  /** Runs an instant query and returns its vector result. */
-  query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  /** Runs an instant query (now, or at a Unix time) and returns its vector result. */
+  query(expr: string, time?: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
 }
 
-/** Prometheus scraping the given metrics ports every second, with exemplar storage on. */
-export async function startPrometheus(targets: Record<string, number>): Promise<Prometheus> {
-  const port = await freePort();
+/**
+ * Prometheus scraping the given metrics ports every second, with exemplar storage on. Each target
+ * gets the `app` label the dashboards and alerts select on, as the compose Prometheus gives it.
+ * `dataDir` may hold blocks backfilled with promtool.
+ */
+export async function startPrometheus(
+  targets: { job: string; app: string; ports: number[] }[],
+  options: { port?: number; dataDir?: string } = {},
+): Promise<Prometheus> {
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
-  const scrapeConfigs = Object.entries(targets).map(([job, targetPort]) =>
-    `  - job_name: ${job}\n    scrape_interval: 1s\n    static_configs:\n      - targets: ['127.0.0.1:${targetPort}']`,
+  const scrapeConfigs = targets.map(({ job, app, ports }) =>
+    `  - job_name: ${job}\n    scrape_interval: 1s\n    static_configs:\n      - targets: [${ports.map((p) => `'127.0.0.1:${p}'`).join(', ')}]\n        labels: { app: ${app} }`,
   );
   writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\nscrape_configs:\n${scrapeConfigs.join('\n')}\n`);
   const proc = startCommand('prometheus', [
     `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--storage.tsdb.path=${options.dataDir ?? join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
     '--enable-feature=exemplar-storage',
   ], {});
@@ -95,8 +102,8 @@ export async function startPrometheus(targets: Record<string, number>): Promise<
   return {
     proc,
     url,
-    async query(expr) {
-      const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    async query(expr, time) {
+      const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}${time ? `&time=${time}` : ''}`);
       const body = (await response.json()) as { status: string; error?: string; data: { result: never[] } };
       if (body.status !== 'success') throw new Error(`query ${expr} failed: ${body.error}`);
       return body.data.result;

@@ -53,9 +53,8 @@ function draw(graph) {
   for (const [name, { x, y }] of position) {
     const group = element('g', { class: 'node' });
     group.append(element('rect', { x, y, width: 220, height: 40, rx: 6, fill: '#fff', stroke: '#1d2330' }));
-    const label = element('text', { x: x + 110, y: y + 25, 'text-anchor': 'middle' }, name.length > 30 ? `${name.slice(0, 29)}…` : name);
-    label.append(element('title', {}, name));
-    group.append(label);
+    group.append(element('title', {}, name));
+    group.append(element('text', { x: x + 110, y: y + 25, 'text-anchor': 'middle' }, name.length > 30 ? `${name.slice(0, 29)}…` : name));
     svg.append(group);
   }
 }
