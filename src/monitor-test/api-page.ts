@@ -46,6 +46,7 @@ export function renderApiPage(): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(info.title)} API</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="api.css">
 </head>
 <body>
