@@ -7,6 +7,7 @@ import type { Readiness } from '../shared/http/probes.js';
 import type { StaticFiles } from '../shared/http/static-files.js';
 import type { ServiceMetrics } from '../shared/telemetry/metrics.js';
 import { renderApiPage } from './api-page.js';
+import { injectFaults } from './faults.js';
 import { registerSimulatedMetrics } from './simulated-metrics.js';
 import type { MonitorTestConfig } from './config.js';
 import type { Simulation } from './simulation.js';
@@ -35,14 +36,15 @@ export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa
   };
 
   const router = new Router({ strict: true });
-  router.get('/metrics', (ctx) => {
+  const faults = injectFaults(config.faults);
+  router.get('/metrics', faults, (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = metricOf(defaultApp.name);
   });
   router.get('/metrics/', (ctx) => {
     ctx.throw(400, 'app name must not be empty');
   });
-  router.get('/metrics/:appname', (ctx) => {
+  router.get('/metrics/:appname', faults, (ctx) => {
     const name = ctx.params.appname ?? '';
     if (name.length > APP_NAME_MAX_LENGTH || !APP_NAME_PATTERN.test(name)) {
       ctx.throw(400, `app name must be 1 to ${APP_NAME_MAX_LENGTH} characters of [A-Za-z0-9_.-]`);

@@ -1,4 +1,4 @@
-import { ConfigError, readCommonConfig, readPort, readString, type CommonConfig, type Env } from '../shared/config.js';
+import { ConfigError, readCommonConfig, readFraction, readInteger, readPort, readString, type CommonConfig, type Env } from '../shared/config.js';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN } from '../shared/api/metric.js';
 
 export interface AppSpec {
@@ -12,6 +12,17 @@ export interface MonitorTestConfig extends CommonConfig {
   readonly hostname: string;
   /** The simulated applications; the first one answers `GET /metrics`. */
   readonly apps: readonly AppSpec[];
+  readonly faults: FaultConfig;
+}
+
+/** Faults injected into the metrics API on purpose, to exercise retries, alerts and error paths. */
+export interface FaultConfig {
+  /** Share of metric requests answered 500. */
+  readonly errorRate: number;
+  /** Added to every metric request. */
+  readonly delayMs: number;
+  /** A random extra delay up to this much. */
+  readonly delayJitterMs: number;
 }
 
 export const DEFAULT_APPS = 'test-app:test-domain';
@@ -41,5 +52,10 @@ export function readMonitorTestConfig(env: Env, osHostname: string): MonitorTest
     port: readPort(env, 'PORT', 3000),
     hostname: readString(env, 'HOSTNAME', osHostname),
     apps: Object.freeze(parseApps(readString(env, 'APPS', DEFAULT_APPS))),
+    faults: Object.freeze({
+      errorRate: readFraction(env, 'FAULT_ERROR_RATE', 0),
+      delayMs: readInteger(env, 'FAULT_DELAY_MS', 0, { min: 0, max: 60_000 }),
+      delayJitterMs: readInteger(env, 'FAULT_DELAY_JITTER_MS', 0, { min: 0, max: 60_000 }),
+    }),
   });
 }

@@ -37,6 +37,15 @@ export function readInteger(
   return parsed;
 }
 
+/** A number between 0 and 1, e.g. a probability. */
+export function readFraction(env: Env, name: string, fallback: number): number {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  const parsed = /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(value) ? Number(value) : NaN;
+  if (Number.isNaN(parsed)) throw new ConfigError(`${name} must be a number between 0 and 1, got ${JSON.stringify(value)}`);
+  return parsed;
+}
+
 export function readPort(env: Env, name: string, fallback: number): number {
   return readInteger(env, name, fallback, { min: 1, max: 65535 });
 }

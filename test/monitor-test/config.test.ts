@@ -29,3 +29,18 @@ describe('monitor-test config', () => {
     expect(() => readMonitorTestConfig({ PORT: 'abc' }, 'h')).toThrow(/^PORT must be a whole number/);
   });
 });
+
+describe('monitor-test fault settings', () => {
+  it('inject nothing by default', () => {
+    expect(readMonitorTestConfig({}, 'h').faults).toEqual({ errorRate: 0, delayMs: 0, delayJitterMs: 0 });
+  });
+
+  it('read an error rate between 0 and 1 and delays in milliseconds', () => {
+    expect(readMonitorTestConfig({ FAULT_ERROR_RATE: '0.25', FAULT_DELAY_MS: '100', FAULT_DELAY_JITTER_MS: '50' }, 'h').faults).toEqual({ errorRate: 0.25, delayMs: 100, delayJitterMs: 50 });
+    expect(readMonitorTestConfig({ FAULT_ERROR_RATE: '1' }, 'h').faults.errorRate).toBe(1);
+  });
+
+  it.each(['1.5', '-0.1', 'half', '25%'])('reject FAULT_ERROR_RATE=%s', (value) => {
+    expect(() => readMonitorTestConfig({ FAULT_ERROR_RATE: value }, 'h')).toThrow(/^FAULT_ERROR_RATE must be a number between 0 and 1/);
+  });
+});

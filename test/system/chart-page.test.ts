@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The chart page in Debian's Chromium against both real services: rendering at every path and
  * behind a prefix, fresh data, the error state and recovery, a clean console under the strict
