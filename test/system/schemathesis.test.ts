@@ -1,0 +1,32 @@
+/**
+ * Schemathesis (from PyPI) against monitor-test's own OpenAPI document, served by the real
+ * process: every response must conform (status codes, content types, schemas, headers) and no
+ * request may produce a server error. .ci/run installs it; without it this skips locally and
+ * fails in CI.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { findTool, TOOLS_VENV_BIN } from '../manifests/tools.js';
+import { startMonitorTest, stopAll } from './processes.js';
+
+const schemathesis = findTool('schemathesis', TOOLS_VENV_BIN);
+if (!schemathesis && process.env.CI === 'true') throw new Error('CI=true but schemathesis is missing: .ci/run must install it');
+
+describe.skipIf(!schemathesis)('schemathesis against the OpenAPI document', () => {
+  it('finds no server error and no response that breaks the document', async () => {
+    const test = await startMonitorTest({ APPS: 'test-app:test-domain,checkout:shop' });
+    try {
+      const result = spawnSync(schemathesis!, ['run', `${test.url}/openapi.json`, '--url', test.url, '--checks', 'all', '--max-examples', '100', '--no-color'], {
+        encoding: 'utf8',
+        timeout: 240_000,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, SCHEMATHESIS_HOOKS: '' },
+      });
+      const output = `${result.stdout}${result.stderr}`;
+      expect(output, output.slice(-3000)).toMatch(/No issues found/);
+      expect(output).toMatch(/Selected: 2\/2/);
+      expect(result.status).toBe(0);
+    } finally {
+      await stopAll();
+    }
+  }, 300_000);
+});
