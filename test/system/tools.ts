@@ -83,12 +83,12 @@ export interface Prometheus {
  */
 export async function startPrometheus(
   targets: { job: string; app: string; ports: number[] }[],
-  options: { port?: number; dataDir?: string } = {},
+  options: { port?: number; dataDir?: string; scrapeInterval?: string } = {},
 ): Promise<Prometheus> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
   const scrapeConfigs = targets.map(({ job, app, ports }) =>
-    `  - job_name: ${job}\n    scrape_interval: 1s\n    static_configs:\n      - targets: [${ports.map((p) => `'127.0.0.1:${p}'`).join(', ')}]\n        labels: { app: ${app} }`,
+    `  - job_name: ${job}\n    scrape_interval: ${options.scrapeInterval ?? '1s'}\n    scrape_timeout: ${options.scrapeInterval ?? '1s'}\n    static_configs:\n      - targets: [${ports.map((p) => `'127.0.0.1:${p}'`).join(', ')}]\n        labels: { app: ${app} }`,
   );
   writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\nscrape_configs:\n${scrapeConfigs.join('\n')}\n`);
   const proc = startCommand('prometheus', [

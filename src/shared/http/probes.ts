@@ -19,6 +19,8 @@ export class Readiness {
  */
 export function probes(readiness: Readiness): Middleware {
   return async function answerProbes(ctx, next) {
+    // While draining, tell keep-alive clients to reconnect (to another pod) after this answer.
+    if (!readiness.ready) ctx.set('Connection', 'close');
     if (ctx.path === '/healthz') {
       ctx.body = { status: 'ok' };
     } else if (ctx.path === '/readyz') {
