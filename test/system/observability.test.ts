@@ -173,6 +173,45 @@ describe.skipIf(!realToolsAvailable())('traces in a real Zipkin, metrics in a re
     }
   });
 
+  it('on SIGTERM under sustained load, delivers the spans of every answered request to Zipkin, then exits 0', async () => {
+    // Spans would wait 60 s for their batch: only the drain-then-flush on SIGTERM can deliver them.
+    const lazyAgent = await startMonitorAgent(test.port, {
+      OTEL_TRACES_EXPORTER: 'zipkin',
+      OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '60000',
+    });
+    const answered: string[] = [];
+    let stopped = false;
+    const worker = async () => {
+      while (!stopped) {
+        const traceId = hex(32);
+        try {
+          const res = await fetch(`${lazyAgent.url}/api/metrics`, { headers: { traceparent: `00-${traceId}-${hex(16)}-01` } });
+          await res.arrayBuffer();
+          expect(res.status).toBe(200);
+          answered.push(traceId);
+        } catch {
+          return; // refused or reset once the agent stops accepting
+        }
+      }
+    };
+    const load = Promise.all(Array.from({ length: 6 }, worker));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    lazyAgent.proc.child.kill('SIGTERM');
+    expect(await lazyAgent.proc.exited).toBe(0);
+    stopped = true;
+    await load;
+    expect(answered.length).toBeGreaterThan(50);
+    // The last answers were in flight when the signal came; their spans, and a sample of the rest.
+    for (const traceId of [...answered.slice(-12), ...answered.filter((_, i) => i % 25 === 0)]) {
+      const spans = await eventually(`trace ${traceId}`, async () => {
+        const res = await fetch(`${zipkin.url}/api/v2/trace/${traceId}`);
+        return res.ok ? ((await res.json()) as ZipkinSpan[]) : undefined;
+      }, 5000);
+      expect(spans.some((s) => s.localEndpoint?.serviceName === 'k8s-app-monitor-agent' && s.kind === 'SERVER'), traceId).toBe(true);
+    }
+  }, 60_000);
+
   it('keeps serving with Zipkin stopped: 2,000 requests succeed, RSS stays within 20%, one warning', async () => {
     const burst = async (count: number) => {
       const statuses = new Map<number, number>();
