@@ -1,0 +1,229 @@
+// npm run bench — the cost of observability, as ratios measured in one run.
+// Each scenario starts fresh server processes, warms up, then runs wrk several rounds at 8 and at
+// 32 connections and keeps the medians. With two or more cores the servers are pinned to core 0
+// and wrk (and the span sink) to core 1. Writes bench/results.json and prints a table.
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
+const CONNECTIONS = [8, 32];
+const ORIGINAL_AGENT_CHARTS_PER_SECOND = 43; // the Go agent, measured in the issue
+const PINNED = cpus().length >= 2;
+const pin = (core, command, args) => (PINNED ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]);
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const freePort = () => new Promise((resolve) => {
+  const server = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = server.address();
+    server.close(() => resolve(port));
+  });
+});
+
+const running = new Set();
+function start(command, args, env, core = 0) {
+  const [cmd, argv] = pin(core, command, args);
+  const child = spawn(cmd, argv, { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+  return child;
+}
+const stop = async (child) => {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.on('exit', resolve));
+};
+process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
+/** The node process inside `taskset` (its only child), for /proc readings. */
+function nodePid(child) {
+  if (!PINNED) return child.pid;
+  const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim();
+  return Number(children.split(' ')[0] || child.pid);
+}
+const peakRssMb = (child) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${nodePid(child)}/status`, 'utf8'))[1]) / 1024;
+
+async function waitReady(url, timeoutMs = 15_000) {
+  const startedAt = performance.now();
+  while (performance.now() - startedAt < timeoutMs) {
+    try {
+      if ((await fetch(url)).status === 200) return performance.now() - startedAt;
+    } catch {
+      // not listening yet
+    }
+    await sleep(5);
+  }
+  throw new Error(`${url} not ready`);
+}
+
+function wrk(url, connections, seconds, headers = {}) {
+  const headerArgs = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+  const [cmd, argv] = pin(1, 'wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...headerArgs, url]);
+  const out = execFileSync(cmd, argv, { encoding: 'utf8' });
+  const ms = (label) => {
+    const m = new RegExp(`^\\s+${label}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(out);
+    return m ? Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]] : NaN;
+  };
+  const requests = Number(/(\d+) requests in/.exec(out)[1]);
+  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  const socketErrors = /Socket errors: (.*)/.exec(out);
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]), p50: ms('50'), p99: ms('99'), requests, non2xx: errors ? Number(errors[1]) : 0, socketErrors: socketErrors?.[1] ?? '' };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const tracing = (sink) => ({ OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: sink, OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' });
+const instrumented = (service) => ['--import', `./dist/${service}/instrumentation.js`, `dist/${service}/main.js`];
+
+/** Each scenario starts its servers and returns the URL to load and the process to watch. */
+const SCENARIOS = [
+  {
+    id: 'test-full', label: '1. monitor-test GET /metrics, everything on (100% traces to Zipkin, metrics, access logs)',
+    async start(sink) {
+      const [port, metricsPort] = [await freePort(), await freePort()];
+      const server = start(process.execPath, instrumented('monitor-test'), { ...tracing(sink), PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1' });
+      return { servers: [server], watch: server, ready: `http://127.0.0.1:${port}/readyz`, url: `http://127.0.0.1:${port}/metrics` };
+    },
+  },
+  {
+    id: 'test-sdk-disabled', label: '2. the same with OTEL_SDK_DISABLED=true',
+    async start(sink) {
+      const [port, metricsPort] = [await freePort(), await freePort()];
+      const server = start(process.execPath, instrumented('monitor-test'), { ...tracing(sink), OTEL_SDK_DISABLED: 'true', PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1' });
+      return { servers: [server], watch: server, ready: `http://127.0.0.1:${port}/readyz`, url: `http://127.0.0.1:${port}/metrics` };
+    },
+  },
+  {
+    id: 'stock', label: '3. stock: bare Koa + NodeSDK + auto-instrumentations-node defaults, Zipkin exporter',
+    async start(sink) {
+      const port = await freePort();
+      const server = start(process.execPath, ['--import', './bench/stock-otel.mjs', 'bench/bare-koa.mjs'], { ...tracing(sink), PORT: String(port) });
+      return { servers: [server], watch: server, ready: `http://127.0.0.1:${port}/readyz`, url: `http://127.0.0.1:${port}/metrics` };
+    },
+  },
+  {
+    id: 'bare', label: '4. bare Koa, same JSON, no telemetry',
+    async start() {
+      const port = await freePort();
+      const server = start(process.execPath, ['bench/bare-koa.mjs'], { PORT: String(port) });
+      return { servers: [server], watch: server, ready: `http://127.0.0.1:${port}/readyz`, url: `http://127.0.0.1:${port}/metrics` };
+    },
+  },
+  {
+    id: 'agent-full', label: '5. agent chart data (/api/metrics → monitor-test), everything on',
+    async start(sink) {
+      const [testPort, agentPort, m1, m2] = [await freePort(), await freePort(), await freePort(), await freePort()];
+      const common = { ...tracing(sink), LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1' };
+      const test = start(process.execPath, instrumented('monitor-test'), { ...common, PORT: String(testPort), METRICS_PORT: String(m1) });
+      await waitReady(`http://127.0.0.1:${testPort}/readyz`);
+      const agent = start(process.execPath, instrumented('monitor-agent'), { ...common, PORT: String(agentPort), METRICS_PORT: String(m2), SERVICE_NAME: '127.0.0.1', APP_PORT: String(testPort) });
+      return { servers: [test, agent], watch: agent, also: test, ready: `http://127.0.0.1:${agentPort}/readyz`, url: `http://127.0.0.1:${agentPort}/k8s-app-monitor-agent/api/metrics` };
+    },
+  },
+  ...[
+    ['page', '6a. chart page HTML', '/k8s-app-monitor-agent/', {}],
+    ['plotly-br', '6b. Plotly bundle, brotli (1.6 MB)', '/k8s-app-monitor-agent/assets/vendor/plotly.js', { 'Accept-Encoding': 'br, gzip' }],
+    ['plotly-304', '6c. Plotly bundle, conditional request (304)', '/k8s-app-monitor-agent/assets/vendor/plotly.js', { 'If-None-Match': 'ETAG' }],
+  ].map(([id, label, path, headers]) => ({
+    id, label, headers,
+    async start(sink) {
+      const [agentPort, metricsPort] = [await freePort(), await freePort()];
+      const agent = start(process.execPath, instrumented('monitor-agent'), { ...tracing(sink), PORT: String(agentPort), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1' });
+      return { servers: [agent], watch: agent, ready: `http://127.0.0.1:${agentPort}/readyz`, url: `http://127.0.0.1:${agentPort}${path}` };
+    },
+  })),
+];
+
+async function main() {
+  try {
+    execFileSync('sh', ['-c', 'command -v wrk'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('npm run bench needs wrk: apt-get install wrk');
+  }
+  let sink = process.env.BENCH_ZIPKIN_URL;
+  let sinkProcess;
+  if (!sink) {
+    const port = await freePort();
+    sinkProcess = start(process.execPath, ['bench/zipkin-sink.mjs'], { PORT: String(port) }, 1);
+    sink = `http://127.0.0.1:${port}/api/v2/spans`;
+  }
+  const only = process.env.BENCH_ONLY?.split(',');
+  const results = [];
+  for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.id))) {
+    for (const connections of CONNECTIONS) {
+      const run = await scenario.start(sink);
+      await waitReady(run.ready);
+      const headers = { ...scenario.headers };
+      if (headers['If-None-Match']) headers['If-None-Match'] = (await fetch(run.url, { headers: { 'accept-encoding': 'br' } })).headers.get('etag');
+      wrk(run.url, connections, WARMUP_SECONDS, headers);
+      const rounds = Array.from({ length: ROUNDS }, () => wrk(run.url, connections, SECONDS, headers));
+      const result = {
+        id: scenario.id, label: scenario.label, connections,
+        rps: median(rounds.map((r) => r.rps)), p50Ms: median(rounds.map((r) => r.p50)), p99Ms: median(rounds.map((r) => r.p99)),
+        requests: rounds.reduce((sum, r) => sum + r.requests, 0),
+        non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+        socketErrors: rounds.map((r) => r.socketErrors).filter(Boolean),
+        peakRssMb: peakRssMb(run.watch), upstreamPeakRssMb: run.also ? peakRssMb(run.also) : undefined,
+      };
+      results.push(result);
+      console.error(`${scenario.id} c=${connections}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+      await Promise.all(run.servers.map(stop));
+    }
+  }
+
+  // Start-up: process start to readiness 200, median of 5, each service with tracing on.
+  const startup = {};
+  for (const service of ['monitor-test', 'monitor-agent']) {
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const [port, metricsPort] = [await freePort(), await freePort()];
+      const child = start(process.execPath, instrumented(service), { ...tracing(sink), PORT: String(port), METRICS_PORT: String(metricsPort), LISTEN_HOST: '127.0.0.1' });
+      times.push(await waitReady(`http://127.0.0.1:${port}/readyz`));
+      await stop(child);
+    }
+    startup[service] = median(times);
+  }
+
+  // One long run per service (100,000+ requests), for the peak RSS after that much work.
+  const long = {};
+  for (const id of ['test-full', 'agent-full']) {
+    const run = await SCENARIOS.find((s) => s.id === id).start(sink);
+    await waitReady(run.ready);
+    let requests = 0;
+    while (requests < 100_000) requests += wrk(run.url, 32, 5).requests;
+    long[id] = { requests, peakRssMb: peakRssMb(run.watch), upstreamPeakRssMb: run.also ? peakRssMb(run.also) : undefined };
+    await Promise.all(run.servers.map(stop));
+  }
+  if (sinkProcess) await stop(sinkProcess);
+
+  const at = (id, c) => results.find((r) => r.id === id && r.connections === c);
+  const ratio = (a, b) => (a && b ? a.rps / b.rps : undefined);
+  const ratios = Object.fromEntries(CONNECTIONS.map((c) => [c, {
+    'ours/bare (1/4)': ratio(at('test-full', c), at('bare', c)),
+    'ours/stock (1/3)': ratio(at('test-full', c), at('stock', c)),
+    'agent/original Go agent (5/43)': at('agent-full', c) && at('agent-full', c).rps / ORIGINAL_AGENT_CHARTS_PER_SECOND,
+    'sdk-disabled/bare (2/4)': ratio(at('test-sdk-disabled', c), at('bare', c)),
+  }]));
+  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, pinned: PINNED, load: 'wrk -t1', rounds: ROUNDS, seconds: SECONDS, date: new Date().toISOString(), zipkin: process.env.BENCH_ZIPKIN_URL ? 'real' : 'sink (bench/zipkin-sink.mjs)' };
+  writeFileSync(new URL('results.json', import.meta.url), `${JSON.stringify({ machine, results, ratios, startupMs: startup, after100k: long }, null, 2)}\n`);
+
+  const rows = results.map((r) => `| ${r.label} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.peakRssMb.toFixed(0)}${r.upstreamPeakRssMb ? ` (+ test ${r.upstreamPeakRssMb.toFixed(0)})` : ''} |${r.non2xx ? ` ${r.non2xx} non-2xx` : ''}`);
+  console.log(`\nMachine: ${machine.cpus} × ${machine.cpu}, Node ${machine.node}, servers pinned to core 0 and wrk to core 1: ${PINNED}; medians of ${ROUNDS} × ${SECONDS} s; Zipkin: ${machine.zipkin}\n`);
+  console.log('| scenario | conns | req/s | p50 ms | p99 ms | peak RSS MB |\n| --- | --- | --- | --- | --- | --- |');
+  console.log(rows.join('\n'));
+  console.log('\n| ratio | 8 conns | 32 conns | target |\n| --- | --- | --- | --- |');
+  const targets = { 'ours/bare (1/4)': '≥ 0.6', 'ours/stock (1/3)': '≥ 2', 'agent/original Go agent (5/43)': '≥ 50', 'sdk-disabled/bare (2/4)': '—' };
+  for (const name of Object.keys(targets)) console.log(`| ${name} | ${ratios[8][name]?.toFixed(2) ?? '—'} | ${ratios[32][name]?.toFixed(2) ?? '—'} | ${targets[name]} |`);
+  console.log(`\nStart-up to readiness (median of 5): monitor-test ${startup['monitor-test'].toFixed(0)} ms, agent ${startup['monitor-agent'].toFixed(0)} ms (target < 1000 ms)`);
+  for (const [id, l] of Object.entries(long)) console.log(`Peak RSS after ${l.requests} requests, ${id}: ${l.peakRssMb.toFixed(0)} MB${l.upstreamPeakRssMb ? ` (its monitor-test: ${l.upstreamPeakRssMb.toFixed(0)} MB)` : ''} (target ≤ 100 MB)`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
