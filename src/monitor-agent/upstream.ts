@@ -1,6 +1,7 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import { isMetric, type Metric } from '../shared/api/metric.js';
+import type { Metric } from '../shared/api/metric.js';
+import { isMetric } from '../shared/api/metric-validator.js';
 
 /** Why an upstream call failed; also the bounded `error_type` telemetry label. */
 export type UpstreamFailure = 'timeout' | 'connection_refused' | 'dns' | 'network' | 'http_status' | 'malformed_body' | 'body_too_large';

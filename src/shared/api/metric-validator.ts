@@ -1,0 +1,22 @@
+/**
+ * A validator for untrusted samples, compiled from the one OpenAPI document, so the contract the
+ * tests check and the one the agent enforces on upstream data cannot drift apart.
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { openapi, type Metric } from './metric.js';
+
+const ajv = new Ajv2020({ strict: false, allErrors: false });
+ajv.addSchema(openapi, 'openapi.json');
+
+/** Compiles the validator of one schema of the document, e.g. `Metric`. */
+export function schemaValidator(name: keyof typeof openapi.components.schemas) {
+  const validate = ajv.getSchema(`openapi.json#/components/schemas/${name}`);
+  if (!validate) throw new Error(`schema ${name} is missing from openapi.json`);
+  return validate;
+}
+
+const validateMetric = schemaValidator('Metric');
+
+export function isMetric(value: unknown): value is Metric {
+  return validateMetric(value) === true;
+}
