@@ -51,7 +51,12 @@ export async function runService(build: () => ServiceSpec | Promise<ServiceSpec>
     readiness.markShuttingDown();
     const clean = await Promise.all(servers.map(({ server }) => drain(server, config.shutdownTimeoutMs)));
     if (!clean.every(Boolean)) logger.warn({ timeout_ms: config.shutdownTimeoutMs }, 'cut connections still open at the shutdown timeout');
-    await spec.afterDrain?.().catch((err: unknown) => logger.warn({ err }, 'flush after drain failed'));
+    // Flushing spans to a slow or absent collector must not hold the exit past the same bound.
+    const flushBound = new Promise<void>((resolve) => setTimeout(() => {
+      logger.warn({ timeout_ms: config.shutdownTimeoutMs }, 'gave up flushing at the shutdown timeout');
+      resolve();
+    }, config.shutdownTimeoutMs).unref());
+    await Promise.race([spec.afterDrain?.().catch((err: unknown) => logger.warn({ err }, 'flush after drain failed')), flushBound]);
     logger.info('stopped');
     // The log destination is asynchronous: exit only once it has written everything.
     logger.flush(() => process.exit(0));

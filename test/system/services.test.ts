@@ -91,6 +91,28 @@ describe('both services as real processes', () => {
     }
   });
 
+  it('exits within SHUTDOWN_TIMEOUT_MS of the drain even when the span collector never answers', async () => {
+    const silentCollector = createServer(() => { /* accepts spans, never answers */ });
+    const collectorPort = await freePort();
+    await new Promise<void>((resolve) => silentCollector.listen(collectorPort, '127.0.0.1', resolve));
+    try {
+      const test = await startMonitorTest({
+        SHUTDOWN_TIMEOUT_MS: '300',
+        OTEL_TRACES_EXPORTER: 'zipkin',
+        OTEL_EXPORTER_ZIPKIN_ENDPOINT: `http://127.0.0.1:${collectorPort}/api/v2/spans`,
+        OTEL_BSP_SCHEDULE_DELAY: '60000',
+      });
+      expect((await fetch(`${test.url}/metrics`)).status).toBe(200);
+      const start = Date.now();
+      expect(await test.proc.stop()).toBe(0);
+      expect(Date.now() - start).toBeLessThan(2000);
+      expect(test.proc.output()).toMatch(/gave up flushing at the shutdown timeout/);
+    } finally {
+      silentCollector.closeAllConnections();
+      silentCollector.close();
+    }
+  });
+
   it.each([
     [MAIN.test, { PORT: 'abc' }, 'configuration error: PORT must be a whole number, got "abc"'],
     [MAIN.agent, { APP_PORT: '70000' }, 'configuration error: APP_PORT must be between 1 and 65535, got 70000'],
