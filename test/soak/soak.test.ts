@@ -1,5 +1,5 @@
 /**
- * Soak (`npm run test:soak`, also run by .ci/run): 60 s at a fixed 100 requests a second through
+ * Soak (`npm run test:soak`, by hand; see .ci/run for why CI does not gate on it): 60 s at a fixed 100 requests a second through
  * the agent, tracing on. Zero errors, and each service's RSS at the end within 15% of its RSS
  * after a warm-up at the same rate. RSS follows the garbage collector's sawtooth (tens of MB on
  * the agent), so each reading is the peak over the last 10 s of its phase: a leak raises the later
