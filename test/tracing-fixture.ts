@@ -4,6 +4,7 @@
  * (W3C + B3 multi-header) the services register through NodeSDK.
  */
 import { context, propagation, trace } from '@opentelemetry/api';
+import { beforeEach } from 'vitest';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
@@ -23,5 +24,12 @@ export function installInMemoryTracing(): InMemorySpanExporter {
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator(), new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER })],
     }),
   );
+  return exporter;
+}
+
+/** For a test file: the in-memory receiver, emptied before each test. */
+export function useInMemoryTracing(): InMemorySpanExporter {
+  const exporter = installInMemoryTracing();
+  beforeEach(() => exporter.reset());
   return exporter;
 }

@@ -37,6 +37,7 @@ export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): K
   const { upstream, staticFiles } = deps;
   const upstreamTarget = metricsUrl(config.upstreamUrl);
   const upstreamDuration = createClientDurationHistogram(deps.metrics.registry);
+  const traceUrlBase = config.zipkinUiUrl && zipkinBase(config.zipkinUiUrl);
   const router = new Router({ strict: true });
   const graphSource = config.prometheusUrl && { prometheusUrl: config.prometheusUrl, namespace: config.serviceGraphNamespace, timeoutMs: PROMETHEUS_TIMEOUT_MS };
 
@@ -56,7 +57,7 @@ export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): K
       ctx.set('Cache-Control', 'no-store');
       // The sample's trace in Zipkin: agent SERVER span → CLIENT span → monitor-test SERVER span.
       const traceId = sampledTraceId();
-      if (config.zipkinUiUrl && traceId) ctx.set('X-Trace-Url', new URL(`zipkin/traces/${traceId}`, zipkinBase(config.zipkinUiUrl)).href);
+      if (traceUrlBase && traceId) ctx.set('X-Trace-Url', new URL(`zipkin/traces/${traceId}`, traceUrlBase).href);
       ctx.body = await tracedGet(upstreamTarget, upstreamDuration, forwardedHeaders(ctx.headers), (headers) => upstream.fetchMetric(headers));
     });
     router.get(`${base}/assets/vendor/plotly.js`, (ctx) => staticFiles.send(ctx, 'vendor/plotly.js', { maxAgeSeconds: PLOTLY_MAX_AGE_SECONDS }));

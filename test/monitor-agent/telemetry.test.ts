@@ -1,20 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import request from 'supertest';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/monitor-agent/app.js';
 import { createUpstreamClient } from '../../src/monitor-agent/upstream.js';
 import { render } from '../../src/shared/telemetry/exposition.js';
 import { monitorAgentFixture, SAMPLE, startServer } from '../fixtures.js';
-import { installInMemoryTracing } from '../tracing-fixture.js';
+import { useInMemoryTracing } from '../tracing-fixture.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_ID = '00f067aa0ba902b7';
-let spans: ReturnType<typeof installInMemoryTracing>;
-beforeAll(() => {
-  spans = installInMemoryTracing();
-});
-beforeEach(() => spans.reset());
+const spans = useInMemoryTracing();
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();

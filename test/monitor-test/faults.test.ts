@@ -1,15 +1,12 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import request from 'supertest';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/monitor-test/app.js';
 import { render } from '../../src/shared/telemetry/exposition.js';
 import { monitorTestFixture } from '../fixtures.js';
-import { installInMemoryTracing } from '../tracing-fixture.js';
+import { useInMemoryTracing } from '../tracing-fixture.js';
 
-let spans: ReturnType<typeof installInMemoryTracing>;
-beforeAll(() => {
-  spans = installInMemoryTracing();
-});
+const spans = useInMemoryTracing();
 
 describe('fault injection', () => {
   it('answers every metric request 500 at FAULT_ERROR_RATE=1, visibly in spans and metrics, and leaves the rest alone', async () => {

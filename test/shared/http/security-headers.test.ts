@@ -29,14 +29,22 @@ describe('security headers', () => {
     expect(directives['style-src']).toEqual(["'self'", ...PLOTLY_STYLE_HASHES]);
   });
 
+  const agent = () => {
+    const { config, deps } = monitorAgentFixture();
+    return request(createAgent(config, deps).callback());
+  };
+  const test = () => {
+    const { config, deps } = monitorTestFixture();
+    return request(createTest(config, deps).callback());
+  };
   it.each([
-    ['agent page', () => request(createAgent(monitorAgentFixture().config, monitorAgentFixture().deps).callback()).get('/k8s-app-monitor-agent/')],
-    ['agent data', () => request(createAgent(monitorAgentFixture().config, monitorAgentFixture().deps).callback()).get('/api/metrics')],
-    ['agent 404', () => request(createAgent(monitorAgentFixture().config, monitorAgentFixture().deps).callback()).get('/nope')],
-    ['test API page', () => request(createTest(monitorTestFixture().config, monitorTestFixture().deps).callback()).get('/api.html')],
-    ['test JSON', () => request(createTest(monitorTestFixture().config, monitorTestFixture().deps).callback()).get('/metrics')],
-    ['test 405', () => request(createTest(monitorTestFixture().config, monitorTestFixture().deps).callback()).post('/metrics')],
-    ['probe', () => request(createTest(monitorTestFixture().config, monitorTestFixture().deps).callback()).get('/healthz')],
+    ['agent page', () => agent().get('/k8s-app-monitor-agent/')],
+    ['agent data', () => agent().get('/api/metrics')],
+    ['agent 404', () => agent().get('/nope')],
+    ['test API page', () => test().get('/api.html')],
+    ['test JSON', () => test().get('/metrics')],
+    ['test 405', () => test().post('/metrics')],
+    ['probe', () => test().get('/healthz')],
   ])('are on every response: %s', async (_name, send) => {
     const res = await send();
     expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);

@@ -1,20 +1,16 @@
 import { Writable } from 'node:stream';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import request from 'supertest';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/monitor-test/app.js';
 import { createLogger } from '../../../src/shared/logger.js';
 import { render } from '../../../src/shared/telemetry/exposition.js';
 import { monitorTestFixture, startServer } from '../../fixtures.js';
-import { installInMemoryTracing } from '../../tracing-fixture.js';
+import { useInMemoryTracing } from '../../tracing-fixture.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const PARENT_ID = 'b7ad6b7169203331';
-let spans: ReturnType<typeof installInMemoryTracing>;
-beforeAll(() => {
-  spans = installInMemoryTracing();
-});
-beforeEach(() => spans.reset());
+const spans = useInMemoryTracing();
 
 function client(overrides: Partial<ReturnType<typeof monitorTestFixture>['deps']> = {}) {
   const { config, deps } = monitorTestFixture();
