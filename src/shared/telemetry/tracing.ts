@@ -11,12 +11,18 @@
  * - OTEL_PROPAGATORS=tracecontext,baggage,b3multi: W3C plus the B3 headers Envoy/Istio use;
  * - OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER=none: metrics are prom-client's, logs pino's; left
  *   on, NodeSDK would push OTLP to a collector that is not there and flood ECONNREFUSED.
+ * - OTEL_NODE_RESOURCE_DETECTORS=env: Zipkin has no resource, so the exporter copies every resource
+ *   attribute into every span's tags. NodeSDK's default detectors add fourteen (process.command_args,
+ *   host.id, …), doubling each span's size and its serialisation cost; this keeps service.name,
+ *   service.version, host.name (the pod's name in Kubernetes) and what OTEL_RESOURCE_ATTRIBUTES adds.
+ *   `all` brings the others back.
  *
  * No instrumentation monkey-patches http or koa: the SERVER and CLIENT spans are made by
  * http-server.ts and http-client.ts through @opentelemetry/api, at a fraction of the cost of
  * instrumentation-http (see bench/).
  */
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -32,12 +38,13 @@ export function startTracing(defaultServiceName: string): void {
   env.OTEL_PROPAGATORS ||= 'tracecontext,baggage,b3multi';
   env.OTEL_METRICS_EXPORTER ||= 'none';
   env.OTEL_LOGS_EXPORTER ||= 'none';
+  env.OTEL_NODE_RESOURCE_DETECTORS ||= 'env';
 
   setGlobalErrorHandler(reportExportFailure);
 
   const sdk = new NodeSDK({
     // OTEL_RESOURCE_ATTRIBUTES still wins: NodeSDK merges the env detector over this.
-    resource: resourceFromAttributes({ 'service.version': packageVersion() }),
+    resource: resourceFromAttributes({ 'service.version': packageVersion(), 'host.name': hostname() }),
     instrumentations: [],
   });
   sdk.start();
