@@ -37,14 +37,14 @@ export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa
 
   const router = new Router({ strict: true });
   const faults = injectFaults(config.faults);
-  router.get('/metrics', faults, (ctx) => {
+  router.get('/metrics', ...faults, (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = metricOf(defaultApp.name);
   });
   router.get('/metrics/', (ctx) => {
     ctx.throw(400, 'app name must not be empty');
   });
-  router.get('/metrics/:appname', faults, (ctx) => {
+  router.get('/metrics/:appname', ...faults, (ctx) => {
     const name = ctx.params.appname ?? '';
     if (name.length > APP_NAME_MAX_LENGTH || !APP_NAME_PATTERN.test(name)) {
       ctx.throw(400, `app name must be 1 to ${APP_NAME_MAX_LENGTH} characters of [A-Za-z0-9_.-]`);

@@ -1,30 +1,29 @@
-import type { Middleware } from 'koa';
+import type { Context } from 'koa';
 import type { Logger } from '../logger.js';
-import { statusOf } from './errors.js';
-import { matchedRoute, UNMATCHED_ROUTE } from './route.js';
 
-/** One line per request: method, route template, status, duration. */
-export function accessLog(logger: Logger): Middleware {
-  return async function logRequest(ctx, next) {
-    const start = performance.now();
-    let status = 0;
-    try {
-      await next();
-      status = ctx.status;
-    } catch (error) {
-      status = statusOf(error);
-      throw error;
-    } finally {
-      logger.info(
-        {
-          method: ctx.method,
-          route: matchedRoute(ctx) ?? UNMATCHED_ROUTE,
-          path: ctx.path.slice(0, 200),
-          status,
-          duration_ms: Math.round((performance.now() - start) * 1000) / 1000,
-        },
-        'request',
-      );
-    }
-  };
+export interface AccessLogEntry {
+  route: string;
+  status: number;
+  durationMs: number;
+  /** The ids of the request's span, so the line joins its trace. */
+  ids: { trace_id: string; span_id: string } | undefined;
+}
+
+/**
+ * One line per request: method, route template, path, status, duration, trace. Written by the
+ * request's telemetry middleware (http-server.ts), which already has the route, status, timing and
+ * span at hand, rather than by a middleware of its own.
+ */
+export function logAccess(logger: Logger, ctx: Context, { route, status, durationMs, ids }: AccessLogEntry): void {
+  logger.info(
+    {
+      method: ctx.method,
+      route,
+      path: ctx.path.slice(0, 200),
+      status,
+      duration_ms: Math.round(durationMs * 1000) / 1000,
+      ...ids,
+    },
+    'request',
+  );
 }

@@ -18,7 +18,7 @@ export class Readiness {
  * access logging in the middleware list: a kubelet probing every few seconds is not traffic.
  */
 export function probes(readiness: Readiness): Middleware {
-  return async function answerProbes(ctx, next) {
+  return function answerProbes(ctx, next) {
     // While draining, tell keep-alive clients to reconnect (to another pod) after this answer.
     if (!readiness.ready) ctx.set('Connection', 'close');
     if (ctx.path === '/healthz') {
@@ -30,5 +30,6 @@ export function probes(readiness: Readiness): Middleware {
       return next();
     }
     ctx.set('Cache-Control', 'no-store');
+    return undefined;
   };
 }

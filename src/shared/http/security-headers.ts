@@ -41,9 +41,10 @@ const HEADERS = Object.freeze({
   'Cross-Origin-Resource-Policy': 'same-origin',
 });
 
+/** Sets them first, so error answers carry them too; hands on `next()` rather than awaiting it. */
 export function securityHeaders(): Middleware {
-  return async function setSecurityHeaders(ctx, next) {
+  return function setSecurityHeaders(ctx, next) {
     ctx.set(HEADERS);
-    await next();
+    return next();
   };
 }
