@@ -1,84 +1,17 @@
 // npm run bench — the cost of observability, as ratios measured in one run.
 // For 8 and then 32 connections, every scenario's servers start fresh and warm up; then each round
-// runs wrk against every scenario in turn, and the medians of the rounds are kept. With two or more cores the servers are pinned to core 0
-// and wrk (and the span sink) to core 1. Writes bench/results.json and prints a table.
-import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+// runs wrk against every scenario in turn, and the medians of the rounds are kept. With two or more
+// cores the servers are pinned to core 0 and wrk (and the span sink) to core 1. Writes
+// bench/results.json and prints a table.
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { freePort, instrumented, median, peakRssMb, PINNED, requireWrk, start, startSpanSink, stop, tracing, waitReady, wrk } from './harness.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = [8, 32];
 const ORIGINAL_AGENT_CHARTS_PER_SECOND = 43; // the Go agent, measured in the issue
-const PINNED = cpus().length >= 2;
-const pin = (core, command, args) => (PINNED ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]);
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const freePort = () => new Promise((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address();
-    server.close(() => resolve(port));
-  });
-});
-
-const running = new Set();
-function start(command, args, env, core = 0) {
-  const [cmd, argv] = pin(core, command, args);
-  const child = spawn(cmd, argv, { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  running.add(child);
-  child.on('exit', () => running.delete(child));
-  return child;
-}
-const stop = async (child) => {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGKILL');
-  await new Promise((resolve) => child.on('exit', resolve));
-};
-process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
-
-/** The node process inside `taskset` (its only child), for /proc readings. */
-function nodePid(child) {
-  if (!PINNED) return child.pid;
-  const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim();
-  return Number(children.split(' ')[0] || child.pid);
-}
-const peakRssMb = (child) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${nodePid(child)}/status`, 'utf8'))[1]) / 1024;
-
-async function waitReady(url, timeoutMs = 15_000) {
-  const startedAt = performance.now();
-  while (performance.now() - startedAt < timeoutMs) {
-    try {
-      if ((await fetch(url)).status === 200) return performance.now() - startedAt;
-    } catch {
-      // not listening yet
-    }
-    await sleep(5);
-  }
-  throw new Error(`${url} not ready`);
-}
-
-function wrk(url, connections, seconds, headers = {}) {
-  const headerArgs = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
-  const [cmd, argv] = pin(1, 'wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...headerArgs, url]);
-  const out = execFileSync(cmd, argv, { encoding: 'utf8' });
-  const ms = (label) => {
-    const m = new RegExp(`^\\s+${label}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(out);
-    return m ? Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]] : NaN;
-  };
-  const requests = Number(/(\d+) requests in/.exec(out)[1]);
-  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out);
-  const socketErrors = /Socket errors: (.*)/.exec(out);
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]), p50: ms('50'), p99: ms('99'), requests, non2xx: errors ? Number(errors[1]) : 0, socketErrors: socketErrors?.[1] ?? '' };
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-const tracing = (sink) => ({ OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: sink, OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' });
-const instrumented = (service) => ['--import', `./dist/${service}/instrumentation.js`, `dist/${service}/main.js`];
 
 /** Each scenario starts its servers and returns the URL to load and the process to watch. */
 const SCENARIOS = [
@@ -87,7 +20,7 @@ const SCENARIOS = [
     async start(sink) {
       const [port, metricsPort] = [await freePort(), await freePort()];
       const server = start(process.execPath, instrumented('monitor-test'), { ...tracing(sink), PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1' });
-      return { servers: [server], watch: server, ready: `http://127.0.0.1:${port}/readyz`, url: `http://127.0.0.1:${port}/metrics` };
+      return { servers: [server], watch: server, ready: `http://127.0.0.1:${port}/readyz`, url: `http://127.0.0.1:${port}/metrics`, metrics: `http://127.0.0.1:${metricsPort}/metrics` };
     },
   },
   {
@@ -140,18 +73,9 @@ const SCENARIOS = [
 ];
 
 async function main() {
-  try {
-    execFileSync('sh', ['-c', 'command -v wrk'], { stdio: 'ignore' });
-  } catch {
-    throw new Error('npm run bench needs wrk: apt-get install wrk');
-  }
-  let sink = process.env.BENCH_ZIPKIN_URL;
-  let sinkProcess;
-  if (!sink) {
-    const port = await freePort();
-    sinkProcess = start(process.execPath, ['bench/zipkin-sink.mjs'], { PORT: String(port) }, 1);
-    sink = `http://127.0.0.1:${port}/api/v2/spans`;
-  }
+  requireWrk();
+  const spanSink = process.env.BENCH_ZIPKIN_URL ? undefined : await startSpanSink();
+  const sink = process.env.BENCH_ZIPKIN_URL ?? spanSink.url;
   const only = process.env.BENCH_ONLY?.split(',');
   const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.id));
   const results = [];
@@ -182,7 +106,7 @@ async function main() {
       };
       results.push(result);
       console.error(`${scenario.id} c=${connections}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
-      await Promise.all(run.servers.map(stop));
+      await Promise.all(run.servers.map((server) => stop(server)));
     }
   }
 
@@ -199,17 +123,27 @@ async function main() {
     startup[service] = median(times);
   }
 
-  // One long run per service (100,000+ requests), for the peak RSS after that much work.
+  // One long run per service (100,000+ requests), for the peak RSS after that much work. For
+  // monitor-test, the sink's span count shows that 100% sampling was exported, not dropped under
+  // load: every request the service counted has its span in the sink once the service has flushed.
   const long = {};
   for (const id of ['test-full', 'agent-full']) {
     const run = await SCENARIOS.find((s) => s.id === id).start(sink);
     await waitReady(run.ready);
+    const spansBefore = await spanSink?.spans();
     let requests = 0;
     while (requests < 100_000) requests += wrk(run.url, 32, 5).requests;
     long[id] = { requests, peakRssMb: peakRssMb(run.watch), upstreamPeakRssMb: run.also ? peakRssMb(run.also) : undefined };
-    await Promise.all(run.servers.map(stop));
+    if (run.metrics && spansBefore !== undefined) {
+      const served = [...(await (await fetch(run.metrics)).text()).matchAll(/^http_server_request_duration_seconds_count\{[^}]*\} (\d+)/gm)]
+        .reduce((sum, m) => sum + Number(m[1]), 0);
+      await stop(run.watch, 'SIGTERM');
+      long[id].served = served;
+      long[id].spansExported = (await spanSink.spans()) - spansBefore;
+    }
+    await Promise.all(run.servers.map((server) => stop(server)));
   }
-  if (sinkProcess) await stop(sinkProcess);
+  if (spanSink) await stop(spanSink.process);
 
   const at = (id, c) => results.find((r) => r.id === id && r.connections === c);
   const ratio = (a, b) => (a && b ? a.rps / b.rps : undefined);
@@ -231,6 +165,8 @@ async function main() {
   for (const name of Object.keys(targets)) console.log(`| ${name} | ${ratios[8][name]?.toFixed(2) ?? '—'} | ${ratios[32][name]?.toFixed(2) ?? '—'} | ${targets[name]} |`);
   console.log(`\nStart-up to readiness (median of 5): monitor-test ${startup['monitor-test'].toFixed(0)} ms, agent ${startup['monitor-agent'].toFixed(0)} ms (target < 1000 ms)`);
   for (const [id, l] of Object.entries(long)) console.log(`Peak RSS after ${l.requests} requests, ${id}: ${l.peakRssMb.toFixed(0)} MB${l.upstreamPeakRssMb ? ` (its monitor-test: ${l.upstreamPeakRssMb.toFixed(0)} MB)` : ''} (target ≤ 100 MB)`);
+  const { served, spansExported } = long['test-full'] ?? {};
+  if (spansExported !== undefined) console.log(`Spans exported by monitor-test in that run: ${spansExported} for ${served} requests served (100% sampling: every span arrives)`);
 }
 
 main().catch((error) => {

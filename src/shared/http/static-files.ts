@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import type { Context } from 'koa';
 
@@ -15,7 +15,10 @@ const TYPES: Record<string, string> = {
 interface StaticFile {
   type: string;
   etag: string;
-  identity: Buffer;
+  /** The bytes, kept in memory only when there is no compressed copy (see below). */
+  identity?: Buffer;
+  path: string;
+  size: number;
   br?: Buffer;
   gzip?: Buffer;
 }
@@ -38,7 +41,9 @@ const readIfExists = (path: string): Buffer | undefined => (existsSync(path) ? r
 /**
  * Loads a folder of assets into memory once, at start-up. Precompressed `.br`/`.gz` siblings
  * written by the build (scripts/copy-assets.mjs) are served to clients that accept them, so the
- * 10 MB Plotly bundle goes out as ~1.6 MB without compressing at request time.
+ * 10 MB Plotly bundle goes out as ~1.6 MB without compressing at request time. A file that has
+ * such a sibling is streamed from disk to the rare client that accepts neither, rather than held
+ * in memory for it (the uncompressed Plotly bundle alone was 10 MB of the agent's RSS).
  */
 export function loadStaticFiles(dir: string): StaticFiles {
   const files = new Map<string, StaticFile>();
@@ -46,12 +51,16 @@ export function loadStaticFiles(dir: string): StaticFiles {
     const type = TYPES[extname(path)];
     if (!type) continue; // .br/.gz siblings and unknown kinds are not served by name
     const identity = readFileSync(path);
+    const br = readIfExists(`${path}.br`);
+    const gzip = readIfExists(`${path}.gz`);
     files.set(relative(dir, path).split('\\').join('/'), {
       type,
-      identity,
+      identity: br || gzip ? undefined : identity,
+      path,
+      size: identity.length,
       etag: `W/"${createHash('sha256').update(identity).digest('base64url').slice(0, 27)}"`,
-      br: readIfExists(`${path}.br`),
-      gzip: readIfExists(`${path}.gz`),
+      br,
+      gzip,
     });
   }
 
@@ -78,7 +87,8 @@ export function loadStaticFiles(dir: string): StaticFiles {
         ctx.set('Content-Encoding', 'gzip');
         ctx.body = file.gzip;
       } else {
-        ctx.body = file.identity;
+        ctx.body = file.identity ?? createReadStream(file.path);
+        ctx.length = file.size;
       }
     },
   };
