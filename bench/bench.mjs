@@ -7,8 +7,10 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { freePort, instrumented, median, peakRssMb, PINNED, requireWrk, start, startSpanSink, stop, tracing, waitReady, wrk } from './harness.mjs';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+// Many short rounds rather than a few long ones: this kind of shared VM drifts in swaths of a few
+// seconds, and a ratio taken within one round compares like with like.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = [8, 32];
 const ORIGINAL_AGENT_CHARTS_PER_SECOND = 43; // the Go agent, measured in the issue
@@ -99,6 +101,7 @@ async function main() {
       const result = {
         id: scenario.id, label: scenario.label, connections,
         rps: median(rounds.map((r) => r.rps)), p50Ms: median(rounds.map((r) => r.p50)), p99Ms: median(rounds.map((r) => r.p99)),
+        roundRps: rounds.map((r) => r.rps),
         requests: rounds.reduce((sum, r) => sum + r.requests, 0),
         non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
         socketErrors: rounds.map((r) => r.socketErrors).filter(Boolean),
@@ -146,7 +149,8 @@ async function main() {
   if (spanSink) await stop(spanSink.process);
 
   const at = (id, c) => results.find((r) => r.id === id && r.connections === c);
-  const ratio = (a, b) => (a && b ? a.rps / b.rps : undefined);
+  // Paired: each round's ratio of the two scenarios, loaded one right after the other, then the median.
+  const ratio = (a, b) => (a && b ? median(a.roundRps.map((rps, i) => rps / b.roundRps[i])) : undefined);
   const ratios = Object.fromEntries(CONNECTIONS.map((c) => [c, {
     'ours/bare (1/4)': ratio(at('test-full', c), at('bare', c)),
     'ours/stock (1/3)': ratio(at('test-full', c), at('stock', c)),
@@ -157,7 +161,7 @@ async function main() {
   writeFileSync(new URL('results.json', import.meta.url), `${JSON.stringify({ machine, results, ratios, startupMs: startup, after100k: long }, null, 2)}\n`);
 
   const rows = results.map((r) => `| ${r.label} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.peakRssMb.toFixed(0)}${r.upstreamPeakRssMb ? ` (+ test ${r.upstreamPeakRssMb.toFixed(0)})` : ''} |${r.non2xx ? ` ${r.non2xx} non-2xx` : ''}`);
-  console.log(`\nMachine: ${machine.cpus} × ${machine.cpu}, Node ${machine.node}, servers pinned to core 0 and wrk to core 1: ${PINNED}; medians of ${ROUNDS} × ${SECONDS} s; Zipkin: ${machine.zipkin}\n`);
+  console.log(`\nMachine: ${machine.cpus} × ${machine.cpu}, Node ${machine.node}, servers pinned to core 0 and wrk to core 1: ${PINNED}; medians of ${ROUNDS} × ${SECONDS} s (ratios: median of the per-round ratios); Zipkin: ${machine.zipkin}\n`);
   console.log('| scenario | conns | req/s | p50 ms | p99 ms | peak RSS MB |\n| --- | --- | --- | --- | --- | --- |');
   console.log(rows.join('\n'));
   console.log('\n| ratio | 8 conns | 32 conns | target |\n| --- | --- | --- | --- |');

@@ -15,7 +15,7 @@ const TYPES: Record<string, string> = {
 interface StaticFile {
   type: string;
   etag: string;
-  /** The bytes, kept in memory only when there is no compressed copy (see below). */
+  /** The bytes, in memory unless the file is large and has a compressed copy (see below). */
   identity?: Buffer;
   path: string;
   size: number;
@@ -36,14 +36,17 @@ function listFiles(dir: string): string[] {
   });
 }
 
+const STREAM_FROM_DISK_BYTES = 1024 * 1024;
+
 const readIfExists = (path: string): Buffer | undefined => (existsSync(path) ? readFileSync(path) : undefined);
 
 /**
  * Loads a folder of assets into memory once, at start-up. Precompressed `.br`/`.gz` siblings
  * written by the build (scripts/copy-assets.mjs) are served to clients that accept them, so the
- * 10 MB Plotly bundle goes out as ~1.6 MB without compressing at request time. A file that has
- * such a sibling is streamed from disk to the rare client that accepts neither, rather than held
- * in memory for it (the uncompressed Plotly bundle alone was 10 MB of the agent's RSS).
+ * 10 MB Plotly bundle goes out as ~1.6 MB without compressing at request time. A file over
+ * STREAM_FROM_DISK_BYTES that has such a sibling is streamed from disk to the rare client that
+ * accepts neither, rather than held in memory for it (the uncompressed Plotly bundle alone was
+ * 10 MB of the agent's RSS); small files stay in memory, where they are served fastest.
  */
 export function loadStaticFiles(dir: string): StaticFiles {
   const files = new Map<string, StaticFile>();
@@ -55,7 +58,7 @@ export function loadStaticFiles(dir: string): StaticFiles {
     const gzip = readIfExists(`${path}.gz`);
     files.set(relative(dir, path).split('\\').join('/'), {
       type,
-      identity: br || gzip ? undefined : identity,
+      identity: (br || gzip) && identity.length > STREAM_FROM_DISK_BYTES ? undefined : identity,
       path,
       size: identity.length,
       etag: `W/"${createHash('sha256').update(identity).digest('base64url').slice(0, 27)}"`,
