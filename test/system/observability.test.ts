@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
+import { hostname } from 'node:os';
 import { freePort, rssBytes, startMonitorAgent, startMonitorTest, stopAll, type RunningService } from './processes.js';
 import { realToolsAvailable, startPrometheus, startZipkin, type Prometheus, type Zipkin } from './tools.js';
 
@@ -94,6 +95,16 @@ describe.skipIf(!realToolsAvailable())('traces in a real Zipkin, metrics in a re
     const traceId = res.headers.get('traceresponse')?.split('-')[1];
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expectOneTrace(await traceOf(traceId!));
+  });
+
+  it('tags each span with a small resource: service version and host name, not the process detectors', async () => {
+    const res = await fetch(`${agent.url}/api/metrics`);
+    const spans = await traceOf(res.headers.get('traceresponse')!.split('-')[1]!);
+    for (const span of spans) {
+      expect(span.tags).toMatchObject({ 'service.version': expect.any(String), 'host.name': hostname() });
+      // Zipkin repeats the resource in every span: NodeSDK's default detectors doubled each one.
+      expect(Object.keys(span.tags ?? {}).filter((key) => /^(process|os)\.|^host\.(id|arch)$/.test(key))).toEqual([]);
+    }
   });
 
   it('lists both services in Zipkin', async () => {
