@@ -16,6 +16,10 @@
  *   host.id, …), doubling each span's size and its serialisation cost; this keeps service.name,
  *   service.version, host.name (the pod's name in Kubernetes) and what OTEL_RESOURCE_ATTRIBUTES adds.
  *   `all` brings the others back.
+ * - OTEL_BSP_MAX_EXPORT_BATCH_SIZE=256 (the SDK's default is 512): under load a span waits in the
+ *   batch queue until a batch is full, and at 512 enough of them live through V8's young-generation
+ *   collections that the young generation grows to its maximum. Measured at 32 connections (15
+ *   paired rounds): peak RSS 160 → 116 MB, p99 14.2 → 7.7 ms, throughput unchanged.
  *
  * No instrumentation monkey-patches http or koa: the SERVER and CLIENT spans are made by
  * http-server.ts and http-client.ts through @opentelemetry/api, at a fraction of the cost of
@@ -39,6 +43,7 @@ export function startTracing(defaultServiceName: string): void {
   env.OTEL_METRICS_EXPORTER ||= 'none';
   env.OTEL_LOGS_EXPORTER ||= 'none';
   env.OTEL_NODE_RESOURCE_DETECTORS ||= 'env';
+  env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ||= '256';
 
   setGlobalErrorHandler(reportExportFailure);
 
