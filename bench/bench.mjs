@@ -5,7 +5,7 @@
 // bench/results.json and prints a table.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { freePort, instrumented, median, peakRssMb, PINNED, requireWrk, start, startSpanSink, stop, tracing, waitReady, wrk } from './harness.mjs';
+import { freePort, median, peakRssMb, PINNED, requireWrk, start, startService, startSpanSink, stop, tracing, waitReady, wrk } from './harness.mjs';
 
 // Many short rounds rather than a few long ones: this kind of shared VM drifts in swaths of a few
 // seconds, and a ratio taken within one round compares like with like.
@@ -20,17 +20,15 @@ const SCENARIOS = [
   {
     id: 'test-full', label: '1. monitor-test GET /metrics, everything on (100% traces to Zipkin, metrics, access logs)',
     async start(sink) {
-      const [port, metricsPort] = [await freePort(), await freePort()];
-      const server = start(process.execPath, instrumented('monitor-test'), { ...tracing(sink), PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1' });
-      return { servers: [server], watch: server, ready: `http://127.0.0.1:${port}/readyz`, url: `http://127.0.0.1:${port}/metrics`, metrics: `http://127.0.0.1:${metricsPort}/metrics` };
+      const test = await startService('monitor-test', sink);
+      return { servers: [test.child], watch: test.child, ready: test.ready, url: `${test.url}/metrics`, metrics: test.metrics };
     },
   },
   {
     id: 'test-sdk-disabled', label: '2. the same with OTEL_SDK_DISABLED=true',
     async start(sink) {
-      const [port, metricsPort] = [await freePort(), await freePort()];
-      const server = start(process.execPath, instrumented('monitor-test'), { ...tracing(sink), OTEL_SDK_DISABLED: 'true', PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1' });
-      return { servers: [server], watch: server, ready: `http://127.0.0.1:${port}/readyz`, url: `http://127.0.0.1:${port}/metrics` };
+      const test = await startService('monitor-test', sink, { env: { OTEL_SDK_DISABLED: 'true' } });
+      return { servers: [test.child], watch: test.child, ready: test.ready, url: `${test.url}/metrics` };
     },
   },
   {
@@ -52,12 +50,10 @@ const SCENARIOS = [
   {
     id: 'agent-full', label: '5. agent chart data (/api/metrics → monitor-test), everything on',
     async start(sink) {
-      const [testPort, agentPort, m1, m2] = [await freePort(), await freePort(), await freePort(), await freePort()];
-      const common = { ...tracing(sink), LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1' };
-      const test = start(process.execPath, instrumented('monitor-test'), { ...common, PORT: String(testPort), METRICS_PORT: String(m1) });
-      await waitReady(`http://127.0.0.1:${testPort}/readyz`);
-      const agent = start(process.execPath, instrumented('monitor-agent'), { ...common, PORT: String(agentPort), METRICS_PORT: String(m2), SERVICE_NAME: '127.0.0.1', APP_PORT: String(testPort) });
-      return { servers: [test, agent], watch: agent, also: test, ready: `http://127.0.0.1:${agentPort}/readyz`, url: `http://127.0.0.1:${agentPort}/k8s-app-monitor-agent/api/metrics` };
+      const test = await startService('monitor-test', sink);
+      await waitReady(test.ready);
+      const agent = await startService('monitor-agent', sink, { env: { SERVICE_NAME: '127.0.0.1', APP_PORT: String(test.port) } });
+      return { servers: [test.child, agent.child], watch: agent.child, also: test.child, ready: agent.ready, url: `${agent.url}/k8s-app-monitor-agent/api/metrics` };
     },
   },
   ...[
@@ -67,9 +63,8 @@ const SCENARIOS = [
   ].map(([id, label, path, headers]) => ({
     id, label, headers,
     async start(sink) {
-      const [agentPort, metricsPort] = [await freePort(), await freePort()];
-      const agent = start(process.execPath, instrumented('monitor-agent'), { ...tracing(sink), PORT: String(agentPort), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1' });
-      return { servers: [agent], watch: agent, ready: `http://127.0.0.1:${agentPort}/readyz`, url: `http://127.0.0.1:${agentPort}${path}` };
+      const agent = await startService('monitor-agent', sink);
+      return { servers: [agent.child], watch: agent.child, ready: agent.ready, url: `${agent.url}${path}` };
     },
   })),
 ];
@@ -118,9 +113,8 @@ async function main() {
   for (const service of ['monitor-test', 'monitor-agent']) {
     const times = [];
     for (let i = 0; i < 5; i++) {
-      const [port, metricsPort] = [await freePort(), await freePort()];
-      const child = start(process.execPath, instrumented(service), { ...tracing(sink), PORT: String(port), METRICS_PORT: String(metricsPort), LISTEN_HOST: '127.0.0.1' });
-      times.push(await waitReady(`http://127.0.0.1:${port}/readyz`));
+      const { child, ready } = await startService(service, sink);
+      times.push(await waitReady(ready));
       await stop(child);
     }
     startup[service] = median(times);

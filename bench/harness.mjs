@@ -11,7 +11,7 @@ export const PINNED = cpus().length >= 2;
 // taskset execs the command, so the child's pid is the pinned process itself.
 const pin = (core, command, args) => (PINNED ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]);
 
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export const freePort = () => new Promise((resolve) => {
   const server = createServer().listen(0, '127.0.0.1', () => {
     const { port } = server.address();
@@ -80,8 +80,19 @@ export function wrk(url, connections, seconds, headers = {}) {
 export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export const tracing = (sink) => ({ OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: sink, OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' });
-/** A service as it ships: the SDK preloaded, then the service (the Dockerfile's CMD). */
-export const instrumented = (service) => ['--import', `./dist/${service}/instrumentation.js`, `dist/${service}/main.js`];
+
+/**
+ * One of our services as it ships (the SDK preloaded, then the service: the Dockerfile's CMD),
+ * everything on, spans to `sink`, on free ports. `nodeArgs` go before the preload (e.g. --cpu-prof).
+ */
+export async function startService(service, sink, { env = {}, nodeArgs = [] } = {}) {
+  const [port, metricsPort] = [await freePort(), await freePort()];
+  const child = start(process.execPath, [...nodeArgs, '--import', `./dist/${service}/instrumentation.js`, `dist/${service}/main.js`], {
+    ...tracing(sink), PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1', ...env,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return { child, port, url, ready: `${url}/readyz`, metrics: `http://127.0.0.1:${metricsPort}/metrics` };
+}
 
 /** The span sink on core 1: its /api/v2/spans URL, a span counter, and the process. */
 export async function startSpanSink() {

@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, instrumented, requireWrk, start, startSpanSink, stop, tracing, waitReady, wrk } from './harness.mjs';
+import { requireWrk, startService, startSpanSink, stop, waitReady, wrk } from './harness.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -52,17 +52,15 @@ function summarise(profile, fromUs, toUs, requests) {
 async function main() {
   requireWrk();
   const sink = await startSpanSink();
-  const [port, metricsPort] = [await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), 'k8s-app-monitor-profile-'));
-  const env = { ...tracing(sink.url), PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1' };
-  const server = start(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...instrumented('monitor-test')], env);
-  const url = `http://127.0.0.1:${port}/metrics`;
-  await waitReady(`http://127.0.0.1:${port}/readyz`);
+  const server = await startService('monitor-test', sink.url, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+  const url = `${server.url}/metrics`;
+  await waitReady(server.ready);
   wrk(url, 32, 3);
   const loadStart = performance.now();
   const load = wrk(url, 32, SECONDS);
   const loadEnd = performance.now();
-  await stop(server, 'SIGTERM'); // the profile is written as the process exits
+  await stop(server.child, 'SIGTERM'); // the profile is written as the process exits
   const exitedAt = performance.now();
   await stop(sink.process);
 

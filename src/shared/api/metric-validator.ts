@@ -11,7 +11,7 @@ const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false
 ajv.addSchema(openapi, 'openapi.json');
 
 /** Compiles the validator of one schema of the document, e.g. `Metric`. */
-export function schemaValidator(name: keyof typeof openapi.components.schemas) {
+function schemaValidator(name: keyof typeof openapi.components.schemas) {
   const validate = ajv.getSchema(`openapi.json#/components/schemas/${name}`);
   if (!validate) throw new Error(`schema ${name} is missing from openapi.json`);
   return validate;
