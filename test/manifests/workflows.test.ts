@@ -25,6 +25,9 @@ describe.skipIf(!actionlint)('.github/workflows', () => {
     expect(build.with.platforms).toBe('linux/amd64,linux/arm64');
     expect(build.with.tags).toContain(':${{ steps.sha.outputs.short }}');
     expect(build.with.tags).toContain(':latest');
+    // The build's version, in spans, is the tag the pods' version label carries.
+    expect(build.with['build-args']).toContain('APP_VERSION=${{ steps.sha.outputs.short }}');
+    expect(workflow.jobs.test.steps[0].with['fetch-depth']).toBe(0);
     expect(build.with.sbom).toBe(true);
     expect(build.with.provenance).toBe('mode=max');
     expect(workflow.jobs.images.if).toContain("refs/heads/main");
