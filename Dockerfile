@@ -2,7 +2,7 @@
 # One image definition for both services; pick one with --target:
 #   docker build --target k8s-app-monitor-test  -t k8s-app-monitor-test  .
 #   docker build --target k8s-app-monitor-agent -t k8s-app-monitor-agent .
-# The code runs on Node 20 and later; the image uses the Node 24 LTS line, maintained to 2028.
+# Node 24 LTS (maintained to April 2028), the runtime package.json's engines requires and CI tests.
 ARG NODE_MAJOR=24
 
 # 1. Build with dev dependencies: type-check, compile, copy and precompress the assets.
