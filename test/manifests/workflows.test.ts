@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT } from './objects.js';
-import { findTool } from './tools.js';
+import { requiredTool } from './tools.js';
 
-const actionlint = findTool('actionlint');
-if (!actionlint && process.env.CI === 'true') throw new Error('CI=true but actionlint is missing: .ci/run must build it');
+const actionlint = requiredTool('actionlint', '.ci/run must build it');
 
 describe.skipIf(!actionlint)('.github/workflows', () => {
   it('passes actionlint', () => {
@@ -32,5 +31,27 @@ describe.skipIf(!actionlint)('.github/workflows', () => {
     expect(build.with.provenance).toBe('mode=max');
     expect(workflow.jobs.images.if).toContain("refs/heads/main");
     expect(workflow.jobs.images.strategy.matrix.service).toEqual(['k8s-app-monitor-test', 'k8s-app-monitor-agent']);
+  });
+
+  it('gives .ci/run the tools it expects from the workflow, before running it, and .ci/run installs the rest', () => {
+    const workflow = parse(readFileSync(join(ROOT, '.github/workflows/ci.yml'), 'utf8'));
+    const run = readFileSync(join(ROOT, '.ci/run'), 'utf8');
+    const steps = workflow.jobs.test.steps as { uses?: string; run?: string; with?: Record<string, string> }[];
+    const ciRun = steps.findIndex((s) => s.run === 'bash .ci/run');
+    const before = (action: string) => steps.findIndex((s) => s.uses?.startsWith(`${action}@`));
+    // .ci/run stops at once without these; the workflow must provide them first.
+    expect(/for tool in ([\w ]+); do/.exec(run)?.[1]?.split(' ')).toEqual(['go', 'kubectl']);
+    expect(before('actions/setup-go')).toBeGreaterThanOrEqual(0);
+    expect(before('actions/setup-go')).toBeLessThan(ciRun);
+    expect(steps[before('actions/setup-go')]!.with!['go-version']).toBe('1.26');
+    expect(before('azure/setup-kubectl')).toBeGreaterThanOrEqual(0);
+    expect(before('azure/setup-kubectl')).toBeLessThan(ciRun);
+    expect(steps[before('azure/setup-kubectl')]!.with!.version).toMatch(/^v1\.32\.\d+$/);
+    // Everything else comes from Debian, installed by .ci/run itself when missing.
+    for (const pkg of ['chromium', 'prometheus', 'openjdk-17-jre-headless', 'maven', 'docker-compose', 'python3-venv']) {
+      expect(run, pkg).toContain(`missing+=(${pkg})`);
+    }
+    // The Go-built tools survive between runs.
+    expect(steps.find((s) => s.uses?.startsWith('actions/cache@'))!.with!.path).toContain('~/.cache/k8s-app-monitor');
   });
 });
