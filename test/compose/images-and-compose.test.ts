@@ -55,10 +55,11 @@ describe.skipIf(!engineAvailable())('images and compose, for real', () => {
 
   it('builds both images from the unchanged Dockerfile (classic builder, short-SHA tag)', async () => {
     const tag = (await sh('git', ['rev-parse', '--short', 'HEAD'], {})).stdout.trim();
-    const warm = await docker('image', 'inspect', `ghcr.io/k8s-app-monitor/k8s-app-monitor-agent:${tag}`).then(() => true, () => false);
+    const cached = (image: string) => docker('image', 'inspect', image).then(() => 'warm', () => 'cold');
+    const [base, app] = [await cached('node:24-bookworm-slim'), await cached(`ghcr.io/k8s-app-monitor/k8s-app-monitor-agent:${tag}`)];
     const t = Date.now();
     const { stdout, stderr } = await sh('scripts/images/build.sh', [], env);
-    timings.push([`base + app images (${warm ? 'warm' : 'cold'})`, seconds(t)]);
+    timings.push([`images: base ${base}, app ${app} (build.sh)`, seconds(t)]);
     reports.push(stderr.split('\n').filter((l) => /^(base-images|build):/.test(l)).join('\n'));
     expect(stdout).toContain(`IMAGE_TAG=${tag}`);
     env.IMAGE_TAG = tag;
