@@ -38,14 +38,20 @@ export const SAMPLE: Metric = {
   domain: 'test-domain',
 };
 
-export function monitorAgentFixture(fetchMetric: UpstreamClient['fetchMetric'] = async () => SAMPLE, env: Record<string, string> = {}) {
+export const APPS = [{ name: 'test-app', domain: 'test-domain' }, { name: 'checkout', domain: 'shop' }];
+
+export function monitorAgentFixture(
+  fetchMetric: UpstreamClient['fetchMetric'] = async () => SAMPLE,
+  env: Record<string, string> = {},
+  fetchApps: UpstreamClient['fetchApps'] = async () => APPS,
+) {
   return {
     config: readMonitorAgentConfig(env),
     deps: {
       logger: silentLogger(),
       readiness: new Readiness(),
       metrics: createServiceMetrics(),
-      upstream: { fetchMetric, close: () => {} },
+      upstream: { fetchMetric, fetchApps, close: () => {} },
       staticFiles: loadStaticFiles(distPublic('monitor-agent')),
     },
   };

@@ -1,0 +1,65 @@
+/**
+ * The server-rendered chart for clients without JavaScript: `chart.png` and `chart.svg` under
+ * every base, and the PNG answered at the page URLs to clients whose Accept prefers an image over
+ * HTML (an <img src>, `curl -H 'Accept: image/png'`), as the seed's Go agent answered there.
+ */
+import type { Context } from 'koa';
+import { STATUS_CODES } from 'node:http';
+import { statusOf } from '../shared/http/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { barChart, errorChart } from './chart/bar-chart.js';
+import type { Drawing } from './chart/drawing.js';
+import { loadChartFont, type ChartFont } from './chart/font.js';
+import { renderPng } from './chart/png.js';
+import { svgWithOutlines, svgWithText } from './chart/svg.js';
+import type { Sample } from './sample-reader.js';
+
+export type ChartFormat = 'png' | 'svg';
+
+const MEDIA_TYPES: Record<ChartFormat, string> = { png: 'image/png', svg: 'image/svg+xml' };
+
+/**
+ * What a page URL answers: an image when the client's Accept ranks one above text/html (by q,
+ * then specificity, then its own order), else the page. Browsers list text/html first for
+ * navigations; `*` / `*` alone (curl's default) ties, and ties go to the page.
+ */
+export function preferredChartFormat(ctx: Context): ChartFormat | undefined {
+  const best = ctx.accepts('text/html', 'image/png', 'image/svg+xml');
+  return best === 'image/png' ? 'png' : best === 'image/svg+xml' ? 'svg' : undefined;
+}
+
+export interface ChartRenderer {
+  send(ctx: Context, format: ChartFormat, sample: () => Promise<Sample>): Promise<void>;
+}
+
+export function chartRenderer(logger: Logger): ChartRenderer {
+  // Parsed on the first chart, not at start-up: most agents only ever serve the page.
+  let font: ChartFont | undefined;
+  const chartFont = () => (font ??= loadChartFont());
+
+  async function body(format: ChartFormat, drawing: Drawing): Promise<string | Buffer> {
+    return format === 'svg' ? svgWithText(drawing) : renderPng(svgWithOutlines(drawing, chartFont()));
+  }
+
+  return {
+    async send(ctx, format, sample) {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.vary('Accept');
+      let drawing: Drawing;
+      try {
+        drawing = barChart(await sample(), chartFont().width);
+      } catch (error) {
+        // A client that asked for JSON gets the usual { error, message } from the error handler.
+        if (ctx.accepts(MEDIA_TYPES[format], 'application/json') === 'application/json') throw error;
+        const status = statusOf(error);
+        const { expose, message } = error as { expose?: unknown; message?: unknown };
+        if (status >= 500) logger.error({ err: error, status }, 'chart failed');
+        const safeMessage = expose === true && typeof message === 'string' ? message : (STATUS_CODES[status] ?? 'Error');
+        ctx.status = status;
+        drawing = errorChart(status, safeMessage, chartFont().width);
+      }
+      ctx.type = MEDIA_TYPES[format];
+      ctx.body = await body(format, drawing);
+    },
+  };
+}
