@@ -38,6 +38,22 @@ export const SAMPLE: Metric = {
   domain: 'test-domain',
 };
 
+/** What the original Go monitor-test sends: six values, no maxLatency, host "", pretty-printed. */
+export const ORIGINAL_BODY = `{
+  "performance_index": {
+    "failRatio": 0.02,
+    "failAmount": 12,
+    "accessAmount": 600,
+    "maxConcurrent": 40,
+    "minLatency": 3,
+    "avgLatency": 25
+  },
+  "host": "",
+  "app_name": "k8s-app-monitor-test",
+  "domain": "k8s-app-monitor-test.default.svc"
+}
+`;
+
 export const APPS = [{ name: 'test-app', domain: 'test-domain' }, { name: 'checkout', domain: 'shop' }];
 
 export function monitorAgentFixture(

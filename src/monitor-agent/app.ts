@@ -11,7 +11,7 @@ import { createClientDurationHistogram, type ServiceMetrics } from '../shared/te
 import { forwardedHeaders } from '../shared/telemetry/propagation.js';
 import type { MonitorAgentConfig } from './config.js';
 import { appParam } from './app-param.js';
-import { chartRenderer, preferredChartFormat } from './chart-routes.js';
+import { chartRenderer, prefersImage } from './chart-routes.js';
 import { addServiceGraphRoutes } from './servicegraph/routes.js';
 import { metricsUrl, type UpstreamClient } from './upstream.js';
 
@@ -59,8 +59,7 @@ export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): K
       // `/k8s-app-monitor-agent` to `/k8s-app-monitor-agent/`. The Location is relative too,
       // so the redirect stays correct behind any prefix a proxy strips.
       router.get(base, (ctx) => {
-        const image = preferredChartFormat(ctx);
-        if (image) return charts.send(ctx, image, sampleFor(ctx));
+        if (prefersImage(ctx)) return charts.send(ctx, 'png', sampleFor(ctx));
         ctx.vary('Accept');
         ctx.status = 308;
         ctx.set('Location', `${base.slice(base.lastIndexOf('/') + 1)}/${ctx.querystring ? `?${ctx.querystring}` : ''}`);
@@ -68,8 +67,7 @@ export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): K
       });
     }
     router.get(`${base}/`, (ctx) => {
-      const image = preferredChartFormat(ctx);
-      if (image) return charts.send(ctx, image, sampleFor(ctx));
+      if (prefersImage(ctx)) return charts.send(ctx, 'png', sampleFor(ctx));
       ctx.vary('Accept');
       return staticFiles.send(ctx, 'index.html');
     });

@@ -18,15 +18,12 @@ export type ChartFormat = 'png' | 'svg';
 
 const MEDIA_TYPES: Record<ChartFormat, string> = { png: 'image/png', svg: 'image/svg+xml' };
 
-/**
- * What a page URL answers: an image when the client's Accept ranks one above text/html (by q,
- * then specificity, then its own order), else the page. Browsers list text/html first for
- * navigations; `*` / `*` alone (curl's default) ties, and ties go to the page.
- */
-export function preferredChartFormat(ctx: Context): ChartFormat | undefined {
-  const best = ctx.accepts('text/html', 'image/png', 'image/svg+xml');
-  return best === 'image/png' ? 'png' : best === 'image/svg+xml' ? 'svg' : undefined;
-}
+// Whether a page URL answers with the PNG: when the client's Accept ranks image/png above
+// text/html (by q, then specificity, then its own order), as an <img> request's
+// "image/avif,...,image/*,*/*;q=0.8" and "Accept: image/png" do. Browsers list text/html first
+// for navigations; "*/*" alone (curl's default) ties, and ties go to the page. The SVG has its own
+// URL only: Chromium's <img> Accept names image/svg+xml explicitly, and the seed answered PNG.
+export const prefersImage = (ctx: Context): boolean => ctx.accepts('text/html', 'image/png') === 'image/png';
 
 export interface ChartRenderer {
   send(ctx: Context, format: ChartFormat, sample: () => Promise<Sample>): Promise<void>;
