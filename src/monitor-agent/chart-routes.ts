@@ -10,8 +10,9 @@ import type { Logger } from '../shared/logger.js';
 import { barChart, errorChart } from './chart/bar-chart.js';
 import type { Drawing } from './chart/drawing.js';
 import { loadChartFont, type ChartFont } from './chart/font.js';
-import { renderPng } from './chart/png.js';
-import { svgWithOutlines, svgWithText } from './chart/svg.js';
+import { encodePng } from './chart/png.js';
+import { createRasterizer } from './chart/raster.js';
+import { svgWithText } from './chart/svg.js';
 import type { Sample } from './sample-reader.js';
 
 export type ChartFormat = 'png' | 'svg';
@@ -32,10 +33,18 @@ export interface ChartRenderer {
 export function chartRenderer(logger: Logger): ChartRenderer {
   // Parsed on the first chart, not at start-up: most agents only ever serve the page.
   let font: ChartFont | undefined;
+  let rasterizer: ReturnType<typeof createRasterizer> | undefined;
   const chartFont = () => (font ??= loadChartFont());
 
   async function body(format: ChartFormat, drawing: Drawing): Promise<string | Buffer> {
-    return format === 'svg' ? svgWithText(drawing) : renderPng(svgWithOutlines(drawing, chartFont()));
+    if (format === 'svg') return svgWithText(drawing);
+    rasterizer ??= createRasterizer(chartFont());
+    const canvas = rasterizer.draw(drawing);
+    try {
+      return await encodePng(canvas);
+    } finally {
+      rasterizer.release(canvas);
+    }
   }
 
   return {

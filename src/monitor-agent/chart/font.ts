@@ -3,10 +3,8 @@
  * redistribute; from the npm package dejavu-fonts-ttf, copied with its LICENSE into
  * dist/monitor-agent/fonts/ by the build). The distroless image has no system fonts, so the
  * agent measures and draws text with this file alone.
- *
- * For the PNG, text is drawn as glyph outlines (each glyph's path made once, then placed with
- * <use>) instead of <text>: resvg shapes every <text> with the full OpenType tables, which cost
- * about 2 ms per label here (measured), several times the whole rest of a chart.
+ * Layout is done here, glyph by glyph, rather than by resvg's <text>: resvg shapes every <text>
+ * with the full OpenType tables, about 2 ms per label here (measured).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -33,7 +31,7 @@ export interface ChartFont {
   /** Width of a text in pixels at a font size. */
   width(text: string, size: number): number;
   run(text: string): GlyphRun;
-  /** The outline of a glyph in font units (y down), for a <path> in <defs>. */
+  /** The outline of a glyph in font units (y down), as SVG path data. */
   outline(id: number): string;
 }
 

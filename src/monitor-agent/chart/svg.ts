@@ -1,12 +1,11 @@
 /**
  * A Drawing as an SVG document. Every string from upstream (app, domain, host) goes through
  * xmlText: markup and quotes are escaped, and the control characters XML 1.0 cannot carry at all
- * become U+FFFD, so a hostile host stays inert text. Two forms: with <text> elements (what
- * chart.svg serves: selectable, searchable, the title readable as text) and with glyph outlines
- * (what the PNG is rasterised from; see font.ts for why).
+ * become U+FFFD, so a hostile host stays inert text. Labels are <text> elements: selectable,
+ * searchable, the title readable as text. (The PNG is composed from the same Drawing by raster.ts.)
  */
 import type { Drawing, TextShape } from './drawing.js';
-import { FONT_FAMILY, type ChartFont } from './font.js';
+import { FONT_FAMILY } from './font.js';
 
 // Tab, line feed and carriage return are allowed by XML, but in a one-line label they are noise.
 // eslint-disable-next-line no-control-regex
@@ -37,23 +36,4 @@ export function svgWithText(drawing: Drawing): string {
   const body = shapesSvg(drawing, (t) =>
     `<text x="${num(t.x)}" y="${num(t.y)}" font-size="${t.size}" text-anchor="${t.anchor}" fill="${t.fill}">${xmlText(t.text)}</text>`);
   return `${header(drawing)}<g font-family="${FONT_FAMILY}, Verdana, sans-serif">${body}</g></svg>`;
-}
-
-/** The SVG with every label as glyph outlines of the bundled font: needs no font to render. */
-export function svgWithOutlines(drawing: Drawing, font: ChartFont): string {
-  const used = new Set<number>();
-  const body = shapesSvg(drawing, (t) => {
-    const run = font.run(t.text);
-    const scale = t.size / font.unitsPerEm;
-    const start = t.anchor === 'start' ? t.x : t.anchor === 'middle' ? t.x - (run.width * scale) / 2 : t.x - run.width * scale;
-    let uses = '';
-    for (const glyph of run.glyphs) {
-      used.add(glyph.id);
-      uses += `<use xlink:href="#g${glyph.id}" x="${Math.round(glyph.x)}"/>`;
-    }
-    return `<g fill="${t.fill}" transform="translate(${num(start)} ${num(t.y)}) scale(${scale.toFixed(5)})">${uses}</g>`;
-  });
-  let defs = '';
-  for (const id of used) defs += `<path id="g${id}" d="${font.outline(id)}"/>`;
-  return `${header(drawing)}<defs>${defs}</defs>${body}</svg>`;
 }

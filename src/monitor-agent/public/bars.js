@@ -14,6 +14,12 @@ export const BARS = [
 // Plotly reads a small HTML subset in its strings (<b>, <a href>…); escaping keeps them text.
 export const plotlyText = (value) => String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** The smallest of 1, 2, 2.5, 5 × 10^n at or above the value, as the server-rendered chart's axes. */
+const niceMax = (v) => {
+  if (!(v > 0)) return 1;
+  const magnitude = 10 ** Math.floor(Math.log10(v));
+  return [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((m) => m >= v * (1 - 1e-12));
+};
 const formatValue = (v) => (Number.isInteger(v) ? String(v) : String(Number(v.toFixed(2))));
 const axisLabel = (label) => label.replace(' (', '<br>(');
 
@@ -35,7 +41,7 @@ export function drawBars(element, metric, title) {
       margin: { t: 80, r: 64, b: 80, l: 64 },
       xaxis: { type: 'category', categoryorder: 'array', categoryarray: BARS.map(([, label]) => axisLabel(label)) },
       yaxis: { rangemode: 'tozero', title: { text: 'count, ms' } },
-      yaxis2: { overlaying: 'y', side: 'right', rangemode: 'tozero', range: [0, Math.max(1, Math.min(100, ratio * 1.25))], ticksuffix: ' %', showgrid: false, color: '#dc2626' },
+      yaxis2: { overlaying: 'y', side: 'right', rangemode: 'tozero', range: [0, Math.min(100, niceMax(ratio))], dtick: Math.min(100, niceMax(ratio)) / 5, ticksuffix: ' %', showgrid: false, color: '#dc2626' },
     },
     { displaylogo: false, responsive: true },
   );

@@ -1,4 +1,4 @@
-/** Reads what a PNG says about itself, and its pixels (8-bit RGBA, filter 0 rows as we write them). */
+/** Reads what a PNG says about itself, and its pixels (8-bit palette, filter 0 rows as we write them). */
 import { inflateSync } from 'node:zlib';
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -18,13 +18,17 @@ export function pngInfo(png: Buffer) {
     height: ihdr.readUInt32BE(4),
     bitDepth: ihdr[8],
     colorType: ihdr[9],
-    /** The RGBA of one pixel, for images whose rows are all unfiltered. */
+    /** The RGB of one pixel of an 8-bit palette image whose rows are all unfiltered. */
     pixel(x: number, y: number): number[] {
+      if (ihdr[9] !== 3 || ihdr[8] !== 8) throw new Error('not an 8-bit palette image');
       const raw = inflateSync(Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data)));
-      const stride = ihdr.readUInt32BE(0) * 4 + 1;
+      const stride = ihdr.readUInt32BE(0) + 1;
+      if (raw.length !== stride * ihdr.readUInt32BE(4)) throw new Error('image data of the wrong size');
       if (raw[y * stride] !== 0) throw new Error('filtered row');
-      const at = y * stride + 1 + x * 4;
-      return [...raw.subarray(at, at + 4)];
+      const index = raw[y * stride + 1 + x]!;
+      const palette = chunks.find((c) => c.type === 'PLTE')!.data;
+      if (index * 3 + 3 > palette.length) throw new Error('index outside the palette');
+      return [...palette.subarray(index * 3, index * 3 + 3)];
     },
   };
 }
