@@ -4,12 +4,12 @@
  * values, pretty-printed, host ""), the app selector and its URL, the history of samples, and the
  * server-rendered images as a browser loads them (an <img> at the page URL gets the PNG).
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ORIGINAL_BODY } from '../fixtures.js';
 import { browserAvailable, launchBrowser } from './browser.js';
-import { freePort, startMonitorAgent, startMonitorTest, stopAll, type RunningService } from './processes.js';
+import { startFakeUpstream, startMonitorAgent, startMonitorTest, stopAll, type RunningService } from './processes.js';
 
 const ready = '#chart[data-state="ok"] .main-svg';
 const barCount = (page: Page) => page.locator('#chart .trace.bars .point').count();
@@ -23,13 +23,12 @@ describe.skipIf(!browserAvailable())('the chart page against a server of the ori
   beforeAll(async () => {
     // Exactly what the Go monitor-test sends: unrolled/render's JSON, 2-space indented, no
     // maxLatency, host "" without HOSTNAME; and gorilla/mux's plain-text 404 for /apps.
-    original = createServer((req, res) => {
+    const fake = await startFakeUpstream((req, res) => {
       if (req.url === '/metrics') res.writeHead(200, { 'Content-Type': 'application/json; charset=UTF-8' }).end(ORIGINAL_BODY);
       else res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('404 page not found\n');
     });
-    const port = await freePort();
-    await new Promise<void>((resolve) => original.listen(port, '127.0.0.1', resolve));
-    agent = await startMonitorAgent(port);
+    original = fake.server;
+    agent = await startMonitorAgent(fake.port);
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -167,10 +166,9 @@ describe.skipIf(!browserAvailable())('the chart images with a hostile upstream',
 
   beforeAll(async () => {
     const sample = { performance_index: { failRatio: 0.5, failAmount: 1, accessAmount: 2, maxConcurrent: 3, maxLatency: 30, minLatency: 10, avgLatency: 20 }, host, app_name: 'a', domain };
-    upstream = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(sample)));
-    const port = await freePort();
-    await new Promise<void>((resolve) => upstream.listen(port, '127.0.0.1', resolve));
-    agent = await startMonitorAgent(port);
+    const fake = await startFakeUpstream((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(sample)));
+    upstream = fake.server;
+    agent = await startMonitorAgent(fake.port);
     browser = await launchBrowser();
   });
   afterAll(async () => {
