@@ -57,7 +57,7 @@ const SCENARIOS = [
     },
   },
   {
-    id: 'agent-png', label: '7. agent chart PNG (/chart.png → monitor-test, SVG → resvg → PNG), everything on',
+    id: 'agent-png', label: '7. agent chart PNG (/chart.png → monitor-test, composed from resvg-rasterised glyphs), everything on',
     async start(sink) {
       const test = await startService('monitor-test', sink);
       await waitReady(test.ready);

@@ -41,7 +41,7 @@ export function chartRenderer(logger: Logger): ChartRenderer {
     rasterizer ??= createRasterizer(chartFont());
     const canvas = rasterizer.draw(drawing);
     try {
-      return await encodePng(canvas);
+      return encodePng(canvas);
     } finally {
       rasterizer.release(canvas);
     }
