@@ -36,7 +36,7 @@ export function chartRenderer(logger: Logger): ChartRenderer {
   let rasterizer: ReturnType<typeof createRasterizer> | undefined;
   const chartFont = () => (font ??= loadChartFont());
 
-  async function body(format: ChartFormat, drawing: Drawing): Promise<string | Buffer> {
+  function body(format: ChartFormat, drawing: Drawing): string | Buffer {
     if (format === 'svg') return svgWithText(drawing);
     rasterizer ??= createRasterizer(chartFont());
     const canvas = rasterizer.draw(drawing);
@@ -65,7 +65,7 @@ export function chartRenderer(logger: Logger): ChartRenderer {
         drawing = errorChart(status, safeMessage, chartFont().width);
       }
       ctx.type = MEDIA_TYPES[format];
-      ctx.body = await body(format, drawing);
+      ctx.body = body(format, drawing);
     },
   };
 }
