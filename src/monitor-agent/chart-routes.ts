@@ -7,12 +7,8 @@ import type { Context } from 'koa';
 import { STATUS_CODES } from 'node:http';
 import { statusOf } from '../shared/http/errors.js';
 import type { Logger } from '../shared/logger.js';
-import { barChart, errorChart } from './chart/bar-chart.js';
 import type { Drawing } from './chart/drawing.js';
-import { loadChartFont, type ChartFont } from './chart/font.js';
-import { encodePng } from './chart/png.js';
-import { createRasterizer } from './chart/raster.js';
-import { svgWithText } from './chart/svg.js';
+import type { createChartRendering } from './chart/render.js';
 import type { Sample } from './sample-reader.js';
 
 export type ChartFormat = 'png' | 'svg';
@@ -31,29 +27,17 @@ export interface ChartRenderer {
 }
 
 export function chartRenderer(logger: Logger): ChartRenderer {
-  // Parsed on the first chart, not at start-up: most agents only ever serve the page.
-  let font: ChartFont | undefined;
-  let rasterizer: ReturnType<typeof createRasterizer> | undefined;
-  const chartFont = () => (font ??= loadChartFont());
-
-  function body(format: ChartFormat, drawing: Drawing): string | Buffer {
-    if (format === 'svg') return svgWithText(drawing);
-    rasterizer ??= createRasterizer(chartFont());
-    const canvas = rasterizer.draw(drawing);
-    try {
-      return encodePng(canvas);
-    } finally {
-      rasterizer.release(canvas);
-    }
-  }
+  let rendering: Promise<ReturnType<typeof createChartRendering>> | undefined;
+  const load = () => (rendering ??= import('./chart/render.js').then((m) => m.createChartRendering()));
 
   return {
     async send(ctx, format, sample) {
       ctx.set('Cache-Control', 'no-store');
       ctx.vary('Accept');
+      const chart = await load();
       let drawing: Drawing;
       try {
-        drawing = barChart(await sample(), chartFont().width);
+        drawing = chart.barChart(await sample());
       } catch (error) {
         // A client that asked for JSON gets the usual { error, message } from the error handler.
         if (ctx.accepts(MEDIA_TYPES[format], 'application/json') === 'application/json') throw error;
@@ -62,10 +46,10 @@ export function chartRenderer(logger: Logger): ChartRenderer {
         if (status >= 500) logger.error({ err: error, status }, 'chart failed');
         const safeMessage = expose === true && typeof message === 'string' ? message : (STATUS_CODES[status] ?? 'Error');
         ctx.status = status;
-        drawing = errorChart(status, safeMessage, chartFont().width);
+        drawing = chart.errorChart(status, safeMessage);
       }
       ctx.type = MEDIA_TYPES[format];
-      ctx.body = body(format, drawing);
+      ctx.body = format === 'svg' ? chart.svg(drawing) : chart.png(drawing);
     },
   };
 }
