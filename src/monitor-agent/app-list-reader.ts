@@ -3,8 +3,7 @@
  * one `GET /metrics` serves). Liberal like the sample reader: extra fields are ignored, a missing
  * domain is "". Names must be app names, since the agent puts them into URLs.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import { parseJson, SampleReadError } from './sample-reader.js';
+import { parseJson, readerAjv, SampleReadError } from './sample-reader.js';
 
 export interface AppEntry {
   name: string;
@@ -13,7 +12,7 @@ export interface AppEntry {
 
 const MAX_APPS = 1000;
 
-const validate = new Ajv2020({ strict: false }).compile({
+const validate = readerAjv.compile({
   type: 'object',
   required: ['apps'],
   properties: {
