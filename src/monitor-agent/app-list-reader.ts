@@ -12,7 +12,7 @@ export interface AppEntry {
 
 const MAX_APPS = 1000;
 
-const validate = readerAjv.compile({
+const APP_LIST_SCHEMA = {
   type: 'object',
   required: ['apps'],
   properties: {
@@ -29,10 +29,12 @@ const validate = readerAjv.compile({
       },
     },
   },
-});
+};
+let validate: ReturnType<typeof readerAjv.compile> | undefined;
 
 export function readAppList(body: Buffer | string, contentType: string | undefined): AppEntry[] {
   const value = parseJson(body, contentType);
+  validate ??= readerAjv.compile(APP_LIST_SCHEMA);
   if (!validate(value)) throw new SampleReadError('the metrics service sent an app list that does not match the schema');
   return (value as { apps: { name: string; domain?: string }[] }).apps.map(({ name, domain }) => ({ name, domain: domain ?? '' }));
 }

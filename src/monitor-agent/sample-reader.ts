@@ -37,7 +37,8 @@ export class SampleReadError extends Error {
  * constants the tests compile; checking them against the meta-schema at every start cost ~60 ms.
  */
 export const readerAjv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false });
-const validate = readerAjv.compile(readerSchema);
+// Compiled on the first sample: start-up (readiness) does not wait for it.
+let validate: ReturnType<typeof readerAjv.compile> | undefined;
 
 const JSON_MEDIA_TYPE = /^(application\/([a-z0-9.+-]+\+)?json|text\/plain)$/;
 const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
@@ -77,6 +78,7 @@ export function parseJson(body: Buffer | string, contentType: string | undefined
  */
 export function readSample(body: Buffer | string, contentType: string | undefined): Sample {
   const value = parseJson(body, contentType);
+  validate ??= readerAjv.compile(readerSchema);
   if (!validate(value)) throw new SampleReadError('the metrics service sent a sample that does not match the schema');
   const raw = value as { performance_index: SamplePerformance; host?: string; app_name: string; domain?: string };
   const p = raw.performance_index;
