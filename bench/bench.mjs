@@ -56,6 +56,15 @@ const SCENARIOS = [
       return { servers: [test.child, agent.child], watch: agent.child, also: test.child, ready: agent.ready, url: `${agent.url}/k8s-app-monitor-agent/api/metrics` };
     },
   },
+  {
+    id: 'agent-png', label: '7. agent chart PNG (/chart.png → monitor-test, composed from resvg-rasterised glyphs), everything on',
+    async start(sink) {
+      const test = await startService('monitor-test', sink);
+      await waitReady(test.ready);
+      const agent = await startService('monitor-agent', sink, { env: { SERVICE_NAME: '127.0.0.1', APP_PORT: String(test.port) } });
+      return { servers: [test.child, agent.child], watch: agent.child, also: test.child, ready: agent.ready, url: `${agent.url}/k8s-app-monitor-agent/chart.png` };
+    },
+  },
   ...[
     ['page', '6a. chart page HTML', '/k8s-app-monitor-agent/', {}],
     ['plotly-br', '6b. Plotly bundle, brotli (1.6 MB)', '/k8s-app-monitor-agent/assets/vendor/plotly.js', { 'Accept-Encoding': 'br, gzip' }],
@@ -150,6 +159,7 @@ async function main() {
     'ours/stock (1/3)': ratio(at('test-full', c), at('stock', c)),
     'agent/original Go agent (5/43)': at('agent-full', c) && at('agent-full', c).rps / ORIGINAL_AGENT_CHARTS_PER_SECOND,
     'sdk-disabled/bare (2/4)': ratio(at('test-sdk-disabled', c), at('bare', c)),
+    'PNG charts/original Go agent (7/43)': at('agent-png', c) && at('agent-png', c).rps / ORIGINAL_AGENT_CHARTS_PER_SECOND,
   }]));
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, pinned: PINNED, load: 'wrk -t1', rounds: ROUNDS, seconds: SECONDS, date: new Date().toISOString(), zipkin: process.env.BENCH_ZIPKIN_URL ? 'real' : 'sink (bench/zipkin-sink.mjs)' };
   writeFileSync(new URL('results.json', import.meta.url), `${JSON.stringify({ machine, results, ratios, startupMs: startup, after100k: long }, null, 2)}\n`);
@@ -159,7 +169,7 @@ async function main() {
   console.log('| scenario | conns | req/s | p50 ms | p99 ms | peak RSS MB |\n| --- | --- | --- | --- | --- | --- |');
   console.log(rows.join('\n'));
   console.log('\n| ratio | 8 conns | 32 conns | target |\n| --- | --- | --- | --- |');
-  const targets = { 'ours/bare (1/4)': '≥ 0.6', 'ours/stock (1/3)': '≥ 2', 'agent/original Go agent (5/43)': '≥ 50', 'sdk-disabled/bare (2/4)': '—' };
+  const targets = { 'ours/bare (1/4)': '≥ 0.6', 'ours/stock (1/3)': '≥ 2', 'agent/original Go agent (5/43)': '≥ 50', 'sdk-disabled/bare (2/4)': '—', 'PNG charts/original Go agent (7/43)': '≥ 20, p99 ≤ 62.5 ms' };
   for (const name of Object.keys(targets)) console.log(`| ${name} | ${ratios[8][name]?.toFixed(2) ?? '—'} | ${ratios[32][name]?.toFixed(2) ?? '—'} | ${targets[name]} |`);
   console.log(`\nStart-up to readiness (median of 5): monitor-test ${startup['monitor-test'].toFixed(0)} ms, agent ${startup['monitor-agent'].toFixed(0)} ms (target < 1000 ms)`);
   for (const [id, l] of Object.entries(long)) console.log(`Peak RSS after ${l.requests} requests, ${id}: ${l.peakRssMb.toFixed(0)} MB${l.upstreamPeakRssMb ? ` (its monitor-test: ${l.upstreamPeakRssMb.toFixed(0)} MB)` : ''} (target ≤ 100 MB)`);

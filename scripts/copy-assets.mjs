@@ -48,3 +48,8 @@ if (!isFresh(plotlyOut, plotly)) copy(plotly, plotlyOut);
 for (const service of ['monitor-test', 'monitor-agent']) {
   textAssets(join('dist', service, 'public')).forEach(compress);
 }
+
+// The agent's chart font (DejaVu Sans, with its licence): the distroless image has no fonts.
+const fontPackage = dirname(require.resolve('dejavu-fonts-ttf/package.json'));
+copy(join(fontPackage, 'ttf', 'DejaVuSans.ttf'), join('dist', 'monitor-agent', 'fonts', 'DejaVuSans.ttf'));
+copy(join(fontPackage, 'LICENSE'), join('dist', 'monitor-agent', 'fonts', 'LICENSE'));

@@ -38,14 +38,36 @@ export const SAMPLE: Metric = {
   domain: 'test-domain',
 };
 
-export function monitorAgentFixture(fetchMetric: UpstreamClient['fetchMetric'] = async () => SAMPLE, env: Record<string, string> = {}) {
+/** What the original Go monitor-test sends: six values, no maxLatency, host "", pretty-printed. */
+export const ORIGINAL_BODY = `{
+  "performance_index": {
+    "failRatio": 0.02,
+    "failAmount": 12,
+    "accessAmount": 600,
+    "maxConcurrent": 40,
+    "minLatency": 3,
+    "avgLatency": 25
+  },
+  "host": "",
+  "app_name": "k8s-app-monitor-test",
+  "domain": "k8s-app-monitor-test.default.svc"
+}
+`;
+
+export const APPS = [{ name: 'test-app', domain: 'test-domain' }, { name: 'checkout', domain: 'shop' }];
+
+export function monitorAgentFixture(
+  fetchMetric: UpstreamClient['fetchMetric'] = async () => SAMPLE,
+  env: Record<string, string> = {},
+  fetchApps: UpstreamClient['fetchApps'] = async () => APPS,
+) {
   return {
     config: readMonitorAgentConfig(env),
     deps: {
       logger: silentLogger(),
       readiness: new Readiness(),
       metrics: createServiceMetrics(),
-      upstream: { fetchMetric, close: () => {} },
+      upstream: { fetchMetric, fetchApps, close: () => {} },
       staticFiles: loadStaticFiles(distPublic('monitor-agent')),
     },
   };

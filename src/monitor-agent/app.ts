@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
+import type { Context } from 'koa';
 import type { Logger } from '../shared/logger.js';
 import { buildKoaApp } from '../shared/http/koa-app.js';
 import type { Readiness } from '../shared/http/probes.js';
@@ -9,6 +10,8 @@ import { sampledTraceId } from '../shared/telemetry/http-server.js';
 import { createClientDurationHistogram, type ServiceMetrics } from '../shared/telemetry/metrics.js';
 import { forwardedHeaders } from '../shared/telemetry/propagation.js';
 import type { MonitorAgentConfig } from './config.js';
+import { appParam } from './app-param.js';
+import { chartRenderer, prefersImage } from './chart-routes.js';
 import { addServiceGraphRoutes } from './servicegraph/routes.js';
 import { metricsUrl, type UpstreamClient } from './upstream.js';
 
@@ -40,6 +43,15 @@ export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): K
   const traceUrlBase = config.zipkinUiUrl && zipkinBase(config.zipkinUiUrl);
   const router = new Router({ strict: true });
   const graphSource = config.prometheusUrl && { prometheusUrl: config.prometheusUrl, namespace: config.serviceGraphNamespace, timeoutMs: PROMETHEUS_TIMEOUT_MS };
+  const appsTarget = new URL('apps', upstreamTarget);
+  const charts = chartRenderer(deps.logger);
+
+  /** One sample of `?app=` (monitor-test's default app without it), inside a CLIENT span. */
+  const sampleFor = (ctx: Context) => () => {
+    const app = appParam(ctx);
+    const target = app === undefined ? upstreamTarget : new URL(`${upstreamTarget.pathname}/${app}`, upstreamTarget);
+    return tracedGet(target, upstreamDuration, forwardedHeaders(ctx.headers), (headers) => upstream.fetchMetric(headers, app));
+  };
 
   for (const base of PAGE_BASES) {
     if (base !== '') {
@@ -47,18 +59,30 @@ export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): K
       // `/k8s-app-monitor-agent` to `/k8s-app-monitor-agent/`. The Location is relative too,
       // so the redirect stays correct behind any prefix a proxy strips.
       router.get(base, (ctx) => {
+        if (prefersImage(ctx)) return charts.send(ctx, 'png', sampleFor(ctx));
+        ctx.vary('Accept');
         ctx.status = 308;
         ctx.set('Location', `${base.slice(base.lastIndexOf('/') + 1)}/${ctx.querystring ? `?${ctx.querystring}` : ''}`);
         ctx.body = { redirect: `${base}/` };
       });
     }
-    router.get(`${base}/`, (ctx) => staticFiles.send(ctx, 'index.html'));
+    router.get(`${base}/`, (ctx) => {
+      if (prefersImage(ctx)) return charts.send(ctx, 'png', sampleFor(ctx));
+      ctx.vary('Accept');
+      return staticFiles.send(ctx, 'index.html');
+    });
+    router.get(`${base}/chart.png`, (ctx) => charts.send(ctx, 'png', sampleFor(ctx)));
+    router.get(`${base}/chart.svg`, (ctx) => charts.send(ctx, 'svg', sampleFor(ctx)));
+    router.get(`${base}/api/apps`, async (ctx) => {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { apps: await tracedGet(appsTarget, upstreamDuration, forwardedHeaders(ctx.headers), (headers) => upstream.fetchApps(headers)) };
+    });
     router.get(`${base}/api/metrics`, async (ctx) => {
       ctx.set('Cache-Control', 'no-store');
       // The sample's trace in Zipkin: agent SERVER span → CLIENT span → monitor-test SERVER span.
       const traceId = sampledTraceId();
       if (traceUrlBase && traceId) ctx.set('X-Trace-Url', new URL(`zipkin/traces/${traceId}`, traceUrlBase).href);
-      ctx.body = await tracedGet(upstreamTarget, upstreamDuration, forwardedHeaders(ctx.headers), (headers) => upstream.fetchMetric(headers));
+      ctx.body = await sampleFor(ctx)();
     });
     router.get(`${base}/assets/vendor/plotly.js`, (ctx) => staticFiles.send(ctx, 'vendor/plotly.js', { maxAgeSeconds: PLOTLY_MAX_AGE_SECONDS }));
     router.get(`${base}/assets/:file`, (ctx) => staticFiles.send(ctx, ctx.params.file ?? ''));

@@ -1,25 +1,27 @@
-import http, { type IncomingHttpHeaders } from 'node:http';
+import http from 'node:http';
 import https from 'node:https';
-import type { Metric } from '../shared/api/metric.js';
-import { isMetric } from '../shared/api/metric-validator.js';
+import { readAppList, type AppEntry } from './app-list-reader.js';
+import { readSample, SampleReadError, type Sample } from './sample-reader.js';
 
 /** Why an upstream call failed; also the bounded `error_type` telemetry label. */
-export type UpstreamFailure = 'timeout' | 'connection_refused' | 'dns' | 'network' | 'http_status' | 'malformed_body' | 'body_too_large';
+export type UpstreamFailure = 'timeout' | 'connection_refused' | 'dns' | 'network' | 'http_status' | 'malformed_body' | 'body_too_large' | 'unknown_app';
 
-/** An upstream failure, answered 504 for a timeout and 502 otherwise, with a safe message. */
+/** An upstream failure, answered 504 for a timeout, 404 for an app monitor-test does not know, 502 otherwise. */
 export class UpstreamError extends Error {
   override name = 'UpstreamError';
   readonly expose = true;
   readonly status: number;
   constructor(readonly kind: UpstreamFailure, message: string, readonly upstreamStatus?: number) {
     super(message);
-    this.status = kind === 'timeout' ? 504 : 502;
+    this.status = kind === 'timeout' ? 504 : kind === 'unknown_app' ? 404 : 502;
   }
 }
 
 export interface UpstreamClient {
-  /** One sample from `GET <base>/metrics`, validated against the OpenAPI schema. */
-  fetchMetric(headers?: Record<string, string>): Promise<Metric>;
+  /** One sample from `GET <base>/metrics` (or `/metrics/<app>`), read by the liberal sample reader. */
+  fetchMetric(headers?: Record<string, string>, app?: string): Promise<Sample>;
+  /** The apps monitor-test serves, from `GET <base>/apps`. */
+  fetchApps(headers?: Record<string, string>): Promise<AppEntry[]>;
   close(): void;
 }
 
@@ -48,12 +50,18 @@ export const metricsUrl = (baseUrl: URL): URL => new URL(`${baseUrl.pathname.rep
 
 export function createUpstreamClient(options: { baseUrl: URL; timeoutMs: number }): UpstreamClient {
   const url = metricsUrl(options.baseUrl);
+  const appsUrl = new URL(`${options.baseUrl.pathname.replace(/\/$/, '')}/apps`, options.baseUrl);
   const transport = url.protocol === 'https:' ? https : http;
   // As many idle sockets kept as may be open: a smaller free pool closes and reopens
   // connections under steady load (measured: 1.0k vs 2.0k req/s at 32 connections, bench/).
   const agent = new transport.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 });
 
-  function fetchMetric(headers: Record<string, string> = {}): Promise<Metric> {
+  // App names are checked against [A-Za-z0-9_.-] before they get here, so they need no escaping.
+  const fetchMetric = (headers: Record<string, string> = {}, app?: string): Promise<Sample> =>
+    getJson(app === undefined ? url : new URL(`${url.pathname}/${app}`, url), headers, readSample, app);
+  const fetchApps = (headers: Record<string, string> = {}): Promise<AppEntry[]> => getJson(appsUrl, headers, readAppList);
+
+  function getJson<T>(url: URL, headers: Record<string, string>, read: (body: Buffer, contentType: string | undefined) => T, app?: string): Promise<T> {
     return new Promise((resolve, reject) => {
       const request = transport.get(url, { agent, headers: { ...headers, accept: 'application/json' } });
       const deadline = setTimeout(() => {
@@ -68,20 +76,23 @@ export function createUpstreamClient(options: { baseUrl: URL; timeoutMs: number 
         response.on('error', fail);
         if (!isSuccess(response.statusCode)) {
           response.resume(); // drain so the socket returns to the pool
+          if (response.statusCode === 404 && app !== undefined) return fail(new UpstreamError('unknown_app', `monitor-test has no app named ${app}`, 404));
           fail(new UpstreamError('http_status', `the metrics service answered ${response.statusCode}`, response.statusCode));
           return;
         }
         readBody(response, request, fail, (body) => {
           clearTimeout(deadline);
-          const metric = parseMetric(body, response.headers);
-          if (metric instanceof UpstreamError) reject(metric);
-          else resolve(metric);
+          try {
+            resolve(read(body, response.headers['content-type']));
+          } catch (error) {
+            reject(error instanceof SampleReadError ? new UpstreamError('malformed_body', error.message) : error);
+          }
         });
       });
     });
   }
 
-  return { fetchMetric, close: () => agent.destroy() };
+  return { fetchMetric, fetchApps, close: () => agent.destroy() };
 }
 
 const isSuccess = (status: number | undefined): boolean => status !== undefined && status >= 200 && status < 300;
@@ -106,14 +117,4 @@ function readBody(
   response.on('end', () => {
     if (size <= MAX_BODY_BYTES) done(Buffer.concat(chunks, size));
   });
-}
-
-function parseMetric(body: Buffer, headers: IncomingHttpHeaders): Metric | UpstreamError {
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch {
-    return new UpstreamError('malformed_body', `the metrics service sent invalid JSON (${headers['content-type'] ?? 'no content type'})`);
-  }
-  return isMetric(value) ? value : new UpstreamError('malformed_body', 'the metrics service sent a sample that does not match the schema');
 }

@@ -54,6 +54,11 @@ export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa
     ctx.set('Cache-Control', 'no-store');
     ctx.body = metric;
   });
+  // Not in the seed's API: lets the agent offer every app (documented in openapi.json).
+  const appList = { apps: config.apps.map(({ name, domain }) => ({ name, domain })) };
+  router.get('/apps', (ctx) => {
+    ctx.body = appList;
+  });
   router.get('/openapi.json', (ctx) => {
     ctx.body = openapi;
   });

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createUpstreamClient, UpstreamError, type UpstreamFailure } from '../../src/monitor-agent/upstream.js';
-import { SAMPLE, startServer } from '../fixtures.js';
+import { APPS, ORIGINAL_BODY, SAMPLE, startServer } from '../fixtures.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -32,6 +32,34 @@ describe('upstream client', () => {
     const client = await upstreamServing((res, path) => { seenPath = path; json(JSON.stringify(SAMPLE))(res); });
     expect(await client.fetchMetric()).toEqual(SAMPLE);
     expect(seenPath).toBe('/metrics');
+  });
+
+  it("reads the original Go monitor-test's pretty-printed, six-value sample with host \"\"", async () => {
+    const client = await upstreamServing((res) => { res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }); res.end(ORIGINAL_BODY); });
+    const sample = await client.fetchMetric();
+    expect(sample.host).toBe('');
+    expect(sample.performance_index.maxLatency).toBeUndefined();
+    expect(sample.performance_index.avgLatency).toBe(25);
+  });
+
+  it('reads one app at <base>/metrics/<app>, and turns its 404 into unknown_app (404)', async () => {
+    const paths: string[] = [];
+    const client = await upstreamServing((res, path) => {
+      paths.push(path);
+      if (path === '/metrics/nope') json('{"error":"Not Found","message":"no app named nope"}', 404)(res);
+      else json(JSON.stringify({ ...SAMPLE, app_name: 'checkout' }))(res);
+    });
+    expect((await client.fetchMetric({}, 'checkout')).app_name).toBe('checkout');
+    const error = await failureOf(client.fetchMetric({}, 'nope'));
+    expect([error.kind, error.status, error.message]).toEqual(['unknown_app', 404, 'monitor-test has no app named nope']);
+    expect(paths).toEqual(['/metrics/checkout', '/metrics/nope']);
+  });
+
+  it('lists the apps from <base>/apps; a server without that route is a 502', async () => {
+    const client = await upstreamServing((res, path) => (path === '/apps' ? json(JSON.stringify({ apps: APPS, extra: 1 }))(res) : json('{}', 404)(res)));
+    expect(await client.fetchApps()).toEqual(APPS);
+    const original = await upstreamServing((res) => json('"404 page not found"', 404)(res));
+    expect((await failureOf(original.fetchApps())).status).toBe(502);
   });
 
   it('keeps a path prefix of UPSTREAM_URL', async () => {

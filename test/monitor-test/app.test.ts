@@ -71,13 +71,22 @@ describe('monitor-test routes', () => {
     await http.delete('/metrics/test-app').expect(405);
   });
 
+  it('lists every configured app at /apps, in configuration order, as the OpenAPI document says', async () => {
+    const { http } = client();
+    const res = await http.get('/apps').expect(200).expect('Content-Type', /json/);
+    expect(res.body).toEqual({ apps: [{ name: 'test-app', domain: 'test-domain' }, { name: 'checkout', domain: 'shop' }] });
+    expect(validateResponse('/apps', 200, res.body)).toEqual([]);
+    expect(validateResponse('/apps', 200, { apps: [{ name: 'x' }] })).not.toEqual([]);
+  });
+
   it('serves the OpenAPI document and a self-contained API page', async () => {
     const { http } = client();
     const doc = await http.get('/openapi.json').expect(200);
     expect(doc.body.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.body.paths)).toEqual(['/metrics', '/metrics/{appname}']);
+    expect(Object.keys(doc.body.paths)).toEqual(['/metrics', '/apps', '/metrics/{appname}']);
     const page = await http.get('/api.html').expect(200).expect('Content-Type', /text\/html/);
     expect(page.text).toContain('<code>/metrics/{appname}</code>');
+    expect(page.text).toContain('<code>/apps</code>');
     expect(page.text).toContain('href="api.css"');
     // All assets local: no absolute URL is loaded by the page.
     expect(page.text).not.toMatch(/(src|href)="(https?:)?\/\//);

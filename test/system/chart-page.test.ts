@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { browserAvailable, launchBrowser } from './browser.js';
-import { freePort, startMonitorAgent, startMonitorTest, stopAll, type RunningService } from './processes.js';
+import { startFakeUpstream, startMonitorAgent, startMonitorTest, stopAll, type RunningService } from './processes.js';
 
 const BAR_COUNT = 7;
 
@@ -167,10 +167,9 @@ describe.skipIf(!browserAvailable())('the chart page with a hostile upstream', (
   let upstream: Server;
 
   beforeAll(async () => {
-    upstream = createServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(respond(req.url ?? '')));
-    const port = await freePort();
-    await new Promise<void>((resolve) => upstream.listen(port, '127.0.0.1', resolve));
-    agent = await startMonitorAgent(port);
+    const fake = await startFakeUpstream((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(respond(req.url ?? '')));
+    upstream = fake.server;
+    agent = await startMonitorAgent(fake.port);
     browser = await launchBrowser();
   });
   afterAll(async () => {

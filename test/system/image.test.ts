@@ -44,7 +44,10 @@ describe('the image, reproduced without Docker', () => {
     const installed = execFileSync('npm', ['ls', '--omit=dev', '--depth=0', '--json'], { cwd: dir, encoding: 'utf8' });
     const names = Object.keys((JSON.parse(installed) as { dependencies: object }).dependencies);
     expect(names).toContain('koa');
-    for (const dev of ['typescript', 'vitest', 'playwright-core', 'plotly.js-dist', 'supertest']) expect(names).not.toContain(dev);
+    for (const dev of ['typescript', 'vitest', 'playwright-core', 'plotly.js-dist', 'supertest', 'dejavu-fonts-ttf']) expect(names).not.toContain(dev);
+    // The chart's font ships in dist/ (the distroless image has no fonts), with its licence.
+    expect(readFileSync(join(dir, 'dist/monitor-agent/fonts/DejaVuSans.ttf')).length).toBeGreaterThan(500_000);
+    expect(readFileSync(join(dir, 'dist/monitor-agent/fonts/LICENSE'), 'utf8')).toContain('Bitstream Vera');
     expect(() => readFileSync(join(dir, 'src/monitor-test/main.ts'))).toThrow();
     expect(readFileSync(join(dir, 'dist/monitor-agent/public/vendor/plotly.js.br')).length).toBeGreaterThan(100_000);
   });
@@ -60,6 +63,10 @@ describe('the image, reproduced without Docker', () => {
     await waitForOk(`http://127.0.0.1:${agentPort}/api/metrics`, agent);
     const plotly = await fetch(`http://127.0.0.1:${agentPort}/k8s-app-monitor-agent/assets/vendor/plotly.js`, { headers: { 'accept-encoding': 'br' } });
     expect(plotly.status).toBe(200);
+    // The server-rendered chart: resvg's prebuilt binary and the bundled font, without dev dependencies.
+    const png = await fetch(`http://127.0.0.1:${agentPort}/k8s-app-monitor-agent`, { headers: { accept: 'image/png' } });
+    expect([png.status, png.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect(Buffer.from(await png.arrayBuffer()).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     expect(await test.stop()).toBe(0);
     expect(await agent.stop()).toBe(0);
   });

@@ -1,29 +1,22 @@
-// The chart page: fetches one sample from the agent's data endpoint and draws it as a Plotly
-// bar chart titled "app, domain, host" like the seed. Every URL is relative, so the page works
-// at / and behind an Ingress path prefix. Upstream values are untrusted: they only ever reach
-// the page as text (textContent, or Plotly strings with markup escaped), never as HTML.
-'use strict';
+// The chart page: fetches one sample of the chosen app from the agent's data endpoint and draws
+// it as a Plotly bar chart titled "app,domain,host" like the seed, with the history of the
+// samples seen since the page was opened under it. Every URL is relative, so the page works at
+// / and behind an Ingress path prefix. Upstream values are untrusted: they only ever reach the
+// page as text (textContent, or Plotly strings with markup escaped), never as HTML.
+import { chooseApp, currentApp, fillAppSelector, withApp } from './apps.js';
+import { drawBars } from './bars.js';
+import { createHistory } from './history.js';
 
-const DATA_URL = 'api/metrics';
 const AUTO_REFRESH_MS = 5000;
-const BARS = [
-  ['failRatio', 'FailRatio'],
-  ['failAmount', 'FailAmount'],
-  ['accessAmount', 'AccessAmount'],
-  ['maxConcurrent', 'MaxConcurrent'],
-  ['maxLatency', 'MaxLatency (ms)'],
-  ['minLatency', 'MinLatency (ms)'],
-  ['avgLatency', 'AvgLatency (ms)'],
-];
 
 const chart = document.getElementById('chart');
 const status = document.getElementById('status');
+const note = document.getElementById('note');
 const autoRefresh = document.getElementById('auto-refresh');
 const traceLink = document.getElementById('trace-link');
+const appSelect = document.getElementById('app');
+const samples = createHistory(document.getElementById('history'));
 let timer;
-
-// Plotly reads a small HTML subset in its strings (<b>, <a href>…); escaping keeps them text.
-const plotlyText = (value) => String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 // The agent sends X-Trace-Url (Zipkin's page of this request's trace) when ZIPKIN_UI_URL is set.
 function showTraceLink(response) {
@@ -48,10 +41,17 @@ async function errorMessage(response) {
   return `${response.status} ${response.statusText}`;
 }
 
+function showLinks() {
+  for (const [id, path] of [['data-link', 'api/metrics'], ['png-link', 'chart.png'], ['svg-link', 'chart.svg']]) {
+    document.getElementById(id).href = withApp(path);
+  }
+}
+
 async function refresh() {
+  const app = currentApp();
   let response;
   try {
-    response = await fetch(DATA_URL, { headers: { accept: 'application/json' }, cache: 'no-store' });
+    response = await fetch(withApp('api/metrics', app), { headers: { accept: 'application/json' }, cache: 'no-store' });
   } catch {
     showError('The agent cannot be reached. Retrying on the next refresh.');
     return;
@@ -62,31 +62,16 @@ async function refresh() {
     return;
   }
   const metric = await response.json();
-  const values = BARS.map(([key]) => Number(metric.performance_index[key]));
+  if (app !== currentApp()) return; // the user switched apps while this sample was on its way
   const title = `${metric.app_name},${metric.domain},${metric.host}`;
-  await Plotly.react(
-    chart,
-    [{
-      type: 'bar',
-      x: BARS.map(([, label]) => label),
-      y: values,
-      text: values.map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(4))),
-      textposition: 'outside',
-      cliponaxis: false,
-      marker: { color: '#2563eb' },
-    }],
-    {
-      title: { text: plotlyText(title) },
-      height: 512,
-      margin: { t: 80, r: 24, b: 80, l: 64 },
-      yaxis: { rangemode: 'tozero' },
-    },
-    { displaylogo: false, responsive: true },
-  );
+  await drawBars(chart, metric, title);
+  await samples.add(metric);
   chart.dataset.state = 'ok';
   chart.dataset.title = title;
   status.className = 'status';
-  status.textContent = `Sample from ${metric.host} at ${new Date().toLocaleTimeString()}.`;
+  status.textContent = `Sample from ${metric.host || 'an unnamed host'} at ${new Date().toLocaleTimeString()}.`;
+  note.hidden = typeof metric.performance_index.maxLatency === 'number';
+  note.textContent = note.hidden ? '' : 'MaxLatency: not reported by this server.';
 }
 
 function scheduleAutoRefresh() {
@@ -94,7 +79,23 @@ function scheduleAutoRefresh() {
   if (autoRefresh.checked) timer = setInterval(refresh, AUTO_REFRESH_MS);
 }
 
+async function switchApp() {
+  showLinks();
+  await samples.clear();
+  await refresh();
+}
+
+appSelect.addEventListener('change', () => {
+  chooseApp(appSelect.value);
+  void switchApp();
+});
+window.addEventListener('popstate', () => {
+  appSelect.value = currentApp() || appSelect.options[0]?.value || '';
+  void switchApp();
+});
 document.getElementById('refresh').addEventListener('click', refresh);
 autoRefresh.addEventListener('change', scheduleAutoRefresh);
 scheduleAutoRefresh();
+showLinks();
 refresh();
+fillAppSelector(appSelect);

@@ -1,7 +1,7 @@
 /**
- * The metric sample both services speak: its type and the OpenAPI document it is defined in.
- * The validator compiled from that document lives in metric-validator.ts, which only the agent
- * loads (ajv costs monitor-test start-up time and memory it has no use for).
+ * The metric sample monitor-test sends: its type and the OpenAPI document it is defined in. The
+ * document is strict (what we send); the agent reads samples with its own, looser schema
+ * (src/monitor-agent/sample-reader.ts), since other servers of the seed API send less.
  */
 import openapi from './openapi.json' with { type: 'json' };
 

@@ -1,0 +1,15 @@
+import type { Context } from 'koa';
+import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN } from '../shared/api/metric.js';
+
+/**
+ * The `?app=` of the page, the data endpoint and the chart images: undefined for monitor-test's
+ * default app. A malformed name is a 400 here, before it could reach an upstream URL.
+ */
+export function appParam(ctx: Context): string | undefined {
+  const value = ctx.query.app;
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || value.length > APP_NAME_MAX_LENGTH || !APP_NAME_PATTERN.test(value)) {
+    ctx.throw(400, `app must be 1 to ${APP_NAME_MAX_LENGTH} characters of [A-Za-z0-9_.-]`);
+  }
+  return value;
+}
