@@ -97,6 +97,11 @@ export interface CommonConfig {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** The public port and the metrics port must differ: the second listen would fail after the first had logged "listening". */
+export function requireDistinctPorts(port: number, metricsPort: number): void {
+  if (port === metricsPort) throw new ConfigError(`METRICS_PORT must differ from PORT, both are ${port}`);
+}
+
 export function readCommonConfig(env: Env, defaultMetricsPort: number): CommonConfig {
   return {
     metricsPort: readPort(env, 'METRICS_PORT', defaultMetricsPort),
