@@ -8,6 +8,7 @@ import { tracedGet } from '../shared/telemetry/http-client.js';
 import { sampledTraceId } from '../shared/telemetry/http-server.js';
 import { createClientDurationHistogram, type ServiceMetrics } from '../shared/telemetry/metrics.js';
 import { forwardedHeaders } from '../shared/telemetry/propagation.js';
+import { withoutCredentials } from '../shared/url-credentials.js';
 import type { MonitorAgentConfig } from './config.js';
 import { addServiceGraphRoutes } from './servicegraph/routes.js';
 import { metricsUrl, type UpstreamClient } from './upstream.js';
@@ -31,7 +32,11 @@ const PLOTLY_MAX_AGE_SECONDS = 24 * 60 * 60;
 const PROMETHEUS_TIMEOUT_MS = 5000;
 
 /** The base of Zipkin's UI as a directory URL, so `zipkin/traces/…` resolves under any path. */
-const zipkinBase = (url: URL): URL => new URL(url.href.endsWith('/') ? url.href : `${url.href}/`);
+const zipkinBase = (url: URL): URL => {
+  // The link goes to browsers: never with the credentials the setting may carry.
+  const { href } = withoutCredentials(url);
+  return new URL(href.endsWith('/') ? href : `${href}/`);
+};
 
 export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): Koa {
   const { upstream, staticFiles } = deps;

@@ -8,6 +8,7 @@ import { createServiceMetrics } from '../shared/telemetry/metrics.js';
 import { createApp } from './app.js';
 import { readMonitorAgentConfig } from './config.js';
 import { createUpstreamClient } from './upstream.js';
+import { redactedUrl } from '../shared/url-credentials.js';
 
 await runService(() => {
   const config = readMonitorAgentConfig(process.env);
@@ -22,6 +23,9 @@ await runService(() => {
     upstream,
     staticFiles: loadStaticFiles(fileURLToPath(new URL('./public/', import.meta.url))),
   });
-  logger.info({ upstream: config.upstreamUrl.href }, 'reading samples from the upstream');
+  logger.info(
+    { upstream: redactedUrl(config.upstreamUrl), prometheus: config.prometheusUrl && redactedUrl(config.prometheusUrl), zipkin_ui: config.zipkinUiUrl && redactedUrl(config.zipkinUiUrl) },
+    'reading samples from the upstream',
+  );
   return serviceSpec({ config, logger, readiness, metrics, port: config.port, handler: app.callback(), release: () => upstream.close() });
 });

@@ -46,6 +46,24 @@ describe('both services as real processes', () => {
     expect(typeof access[0].duration_ms).toBe('number');
   });
 
+  it('logs the upstream, Prometheus and Zipkin URLs at start-up without their credentials', async () => {
+    const test = await startMonitorTest();
+    const agent = await startMonitorAgent(test.port, {
+      UPSTREAM_URL: `http://user:s3cret-upstream@127.0.0.1:${test.port}`,
+      PROMETHEUS_URL: 'http://user:s3cret-prometheus@127.0.0.1:9/',
+      ZIPKIN_UI_URL: 'http://s3cret-token@zipkin.example/',
+    });
+    expect((await fetch(`${agent.url}/api/metrics`)).status).toBe(200);
+    await agent.proc.stop();
+    const startup = agent.proc.output().split('\n').map((line) => JSON.parse(line || '{}')).find((line) => line.msg === 'reading samples from the upstream');
+    expect(startup).toMatchObject({
+      upstream: `http://REDACTED:REDACTED@127.0.0.1:${test.port}/`,
+      prometheus: 'http://REDACTED:REDACTED@127.0.0.1:9/',
+      zipkin_ui: 'http://REDACTED@zipkin.example/',
+    });
+    expect(agent.proc.output()).not.toContain('s3cret');
+  });
+
   it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
     // An upstream that takes 500 ms keeps the agent's request in flight while it is told to stop.
     const slow = createServer((_req, res) => setTimeout(() => {

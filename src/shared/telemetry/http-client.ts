@@ -3,6 +3,7 @@ import type { Histogram } from 'prom-client';
 import { traceLabels } from './http-server.js';
 import { observeDuration } from './metrics.js';
 import { injectTraceContext } from './propagation.js';
+import { redactedUrl } from '../url-credentials.js';
 
 const tracer = trace.getTracer('k8s-app-monitor');
 
@@ -29,7 +30,7 @@ export async function tracedGet<T>(
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   const span = tracer.startSpan('GET', {
     kind: SpanKind.CLIENT,
-    attributes: { 'http.request.method': 'GET', 'server.address': target.hostname, 'server.port': Number(port), 'url.full': target.href },
+    attributes: { 'http.request.method': 'GET', 'server.address': target.hostname, 'server.port': Number(port), 'url.full': redactedUrl(target) },
   });
   const spanContext = trace.setSpan(context.active(), span);
   let status: number | undefined;
