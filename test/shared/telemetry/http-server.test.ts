@@ -129,4 +129,15 @@ describe('trace-linked logs', () => {
     const access = lines.find((line) => line.msg === 'request');
     expect(access).toMatchObject({ trace_id: TRACE_ID, span_id: spans.getFinishedSpans()[0]!.spanContext().spanId, route: '/metrics' });
   });
+
+  it('puts the request span\'s trace_id and span_id on the 5xx error line', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const destination = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+    const logger = createLogger({ name: 'test', level: 'info', destination });
+    const failing = { apps: [], sample: () => { throw new Error('simulation exploded'); }, latest: () => undefined };
+    await client({ logger, simulation: failing }).http.get('/metrics').set('traceparent', `00-${TRACE_ID}-${PARENT_ID}-01`).expect(500);
+    const failure = lines.find((line) => line.msg === 'request failed');
+    expect(failure).toMatchObject({ level: 'error', status: 500, err: { message: 'simulation exploded' } });
+    expect(failure).toMatchObject({ trace_id: TRACE_ID, span_id: spans.getFinishedSpans()[0]!.spanContext().spanId });
+  });
 });
