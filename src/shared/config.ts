@@ -84,11 +84,22 @@ export function readHostname(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+/**
+ * The longest a stop can take: the delay, the drain, then the span flush (each bounded). A
+ * supervisor's grace period (terminationGracePeriodSeconds, compose's stop_grace_period) must
+ * exceed it, or the process is killed mid-drain.
+ */
+export const longestShutdownMs = (config: Pick<CommonConfig, 'shutdownDelayMs' | 'shutdownTimeoutMs'>): number =>
+  config.shutdownDelayMs + 2 * config.shutdownTimeoutMs;
+
 /** Settings both services share: logging, shutdown, the metrics port. */
 export interface CommonConfig {
   /** The admin port serving Prometheus metrics; never the public one. */
   readonly metricsPort: number;
   readonly logLevel: LogLevel;
+  /** After a stop signal, how long readiness fails while the listener still serves, before the drain. */
+  readonly shutdownDelayMs: number;
+  /** Bounds the drain, and again the span flush after it. */
   readonly shutdownTimeoutMs: number;
   /** Address to bind; undefined means all interfaces (Node's dual-stack default), as a container needs. */
   readonly listenHost: string | undefined;
@@ -106,6 +117,7 @@ export function readCommonConfig(env: Env, defaultMetricsPort: number): CommonCo
   return {
     metricsPort: readPort(env, 'METRICS_PORT', defaultMetricsPort),
     logLevel: readEnum(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    shutdownDelayMs: readInteger(env, 'SHUTDOWN_DELAY_MS', 0, { min: 0, max: 600_000 }),
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
     listenHost: raw(env, 'LISTEN_HOST'),
   };

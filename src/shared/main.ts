@@ -1,6 +1,6 @@
 /**
  * The process side of a service, shared by both main.ts files: parse config, listen, and shut
- * down in the right order on SIGTERM/SIGINT. The only shared module that touches `process`.
+ * down in the right order on SIGTERM, SIGINT, SIGHUP or SIGUSR2. The only shared module that touches `process`.
  */
 import type { RequestListener } from 'node:http';
 import { ConfigError, type CommonConfig } from './config.js';
@@ -47,8 +47,12 @@ export async function runService(build: () => ServiceSpec | Promise<ServiceSpec>
     // A second signal must not cut the drain short: the timeout already bounds it.
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, delay_ms: config.shutdownDelayMs }, 'shutting down');
+    // Readiness fails first while the listener still serves, so load balancers that poll
+    // /readyz (and Kubernetes endpoints, which drop a terminating pod) stop sending before it
+    // stops accepting. Without this, only a preStop hook would give them that time.
     readiness.markShuttingDown();
+    await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
     const clean = await Promise.all(servers.map(({ server }) => drain(server, config.shutdownTimeoutMs)));
     if (!clean.every(Boolean)) logger.warn({ timeout_ms: config.shutdownTimeoutMs }, 'cut connections still open at the shutdown timeout');
     // Flushing spans to a slow or absent collector must not hold the exit past the same bound.
@@ -61,6 +65,7 @@ export async function runService(build: () => ServiceSpec | Promise<ServiceSpec>
     // The log destination is asynchronous: exit only once it has written everything.
     logger.flush(() => process.exit(0));
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  // SIGHUP (a closed terminal, some supervisors) and SIGUSR2 (nodemon and others) would
+  // otherwise end the process at once, without the drain.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2'] as const) process.on(signal, () => void stop(signal));
 }

@@ -91,6 +91,30 @@ describe('both services as real processes', () => {
     }
   });
 
+  it('fails readiness first and keeps serving for SHUTDOWN_DELAY_MS, then stops accepting and exits 0', async () => {
+    const test = await startMonitorTest({ SHUTDOWN_DELAY_MS: '1500' });
+    const start = Date.now();
+    test.proc.child.kill('SIGTERM');
+    // Readiness flips at once; the listener keeps accepting new connections meanwhile.
+    let readiness = 200;
+    while (readiness === 200 && Date.now() - start < 1000) readiness = (await fetch(`${test.url}/readyz`)).status;
+    expect(readiness).toBe(503);
+    const during = await fetch(`${test.url}/metrics`);
+    expect(during.status).toBe(200);
+    expect(during.headers.get('connection')).toBe('close');
+    expect(await test.proc.exited).toBe(0);
+    // Not a speed bound: the process must not have closed the listener before the delay was over.
+    expect(Date.now() - start).toBeGreaterThanOrEqual(1500);
+    await expect(fetch(`${test.url}/healthz`)).rejects.toThrow();
+  });
+
+  it.each(['SIGHUP', 'SIGUSR2'] as const)('drains and exits 0 on %s, as on SIGTERM', async (signal) => {
+    const test = await startMonitorTest();
+    expect(await test.proc.stop(signal)).toBe(0);
+    expect(test.proc.output()).toContain(`"signal":"${signal}"`);
+    expect(test.proc.output()).toMatch(/"msg":"stopped"/);
+  });
+
   it('exits within SHUTDOWN_TIMEOUT_MS even when a request never finishes', async () => {
     const stuck = createServer(() => { /* never answers */ });
     const stuckPort = await freePort();
