@@ -4,14 +4,14 @@ import type { Logger } from '../shared/logger.js';
 import { buildKoaApp } from '../shared/http/koa-app.js';
 import type { Readiness } from '../shared/http/probes.js';
 import type { StaticFiles } from '../shared/http/static-files.js';
-import { tracedGet } from '../shared/telemetry/http-client.js';
 import { sampledTraceId } from '../shared/telemetry/http-server.js';
-import { createClientDurationHistogram, type ServiceMetrics } from '../shared/telemetry/metrics.js';
+import { clientDurationHistogram, type ServiceMetrics } from '../shared/telemetry/metrics.js';
 import { forwardedHeaders } from '../shared/telemetry/propagation.js';
 import { withoutCredentials } from '../shared/url-credentials.js';
 import type { MonitorAgentConfig } from './config.js';
+import { createServiceGraph } from './servicegraph/graph.js';
 import { addServiceGraphRoutes } from './servicegraph/routes.js';
-import { metricsUrl, type UpstreamClient } from './upstream.js';
+import type { UpstreamClient } from './upstream.js';
 
 export interface MonitorAgentDeps {
   logger: Logger;
@@ -40,11 +40,11 @@ const zipkinBase = (url: URL): URL => {
 
 export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): Koa {
   const { upstream, staticFiles } = deps;
-  const upstreamTarget = metricsUrl(config.upstreamUrl);
-  const upstreamDuration = createClientDurationHistogram(deps.metrics.registry);
   const traceUrlBase = config.zipkinUiUrl && zipkinBase(config.zipkinUiUrl);
   const router = new Router({ strict: true });
-  const graphSource = config.prometheusUrl && { prometheusUrl: config.prometheusUrl, namespace: config.serviceGraphNamespace, timeoutMs: PROMETHEUS_TIMEOUT_MS };
+  const graphSource = config.prometheusUrl
+    ? createServiceGraph({ prometheusUrl: config.prometheusUrl, namespace: config.serviceGraphNamespace, timeoutMs: PROMETHEUS_TIMEOUT_MS, duration: clientDurationHistogram(deps.metrics.registry) })
+    : undefined;
 
   for (const base of PAGE_BASES) {
     if (base !== '') {
@@ -63,7 +63,7 @@ export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): K
       // The sample's trace in Zipkin: agent SERVER span → CLIENT span → monitor-test SERVER span.
       const traceId = sampledTraceId();
       if (traceUrlBase && traceId) ctx.set('X-Trace-Url', new URL(`zipkin/traces/${traceId}`, traceUrlBase).href);
-      ctx.body = await tracedGet(upstreamTarget, upstreamDuration, forwardedHeaders(ctx.headers), (headers) => upstream.fetchMetric(headers));
+      ctx.body = await upstream.fetchMetric(forwardedHeaders(ctx.headers));
     });
     router.get(`${base}/assets/vendor/plotly.js`, (ctx) => staticFiles.send(ctx, 'vendor/plotly.js', { maxAgeSeconds: PLOTLY_MAX_AGE_SECONDS }));
     router.get(`${base}/assets/:file`, (ctx) => staticFiles.send(ctx, ctx.params.file ?? ''));

@@ -4,7 +4,7 @@ import { runService } from '../shared/main.js';
 import { Readiness } from '../shared/http/probes.js';
 import { loadStaticFiles } from '../shared/http/static-files.js';
 import { serviceSpec } from '../shared/service-spec.js';
-import { createServiceMetrics } from '../shared/telemetry/metrics.js';
+import { clientDurationHistogram, createServiceMetrics } from '../shared/telemetry/metrics.js';
 import { createApp } from './app.js';
 import { readMonitorAgentConfig } from './config.js';
 import { createUpstreamClient } from './upstream.js';
@@ -15,7 +15,7 @@ await runService(() => {
   const logger = createLogger({ name: 'k8s-app-monitor-agent', level: config.logLevel });
   const readiness = new Readiness();
   const metrics = createServiceMetrics();
-  const upstream = createUpstreamClient({ baseUrl: config.upstreamUrl, timeoutMs: config.upstreamTimeoutMs });
+  const upstream = createUpstreamClient({ baseUrl: config.upstreamUrl, timeoutMs: config.upstreamTimeoutMs, duration: clientDurationHistogram(metrics.registry) });
   const app = createApp(config, {
     logger,
     readiness,

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/monitor-agent/app.js';
 import { createUpstreamClient } from '../../src/monitor-agent/upstream.js';
 import { render } from '../../src/shared/telemetry/exposition.js';
+import { clientDurationHistogram } from '../../src/shared/telemetry/metrics.js';
 import { monitorAgentFixture, SAMPLE, startServer } from '../fixtures.js';
 import { useInMemoryTracing } from '../tracing-fixture.js';
 
@@ -28,7 +29,7 @@ async function agentWithUpstream(env: Record<string, string> = {}, upstreamUp = 
   const upstreamUrl = new URL(`http://${userinfo}${upstream.url.host}`);
   const zipkin = `https://${userinfo}zipkin.example/ui`;
   const { config, deps } = monitorAgentFixture(undefined, { UPSTREAM_URL: upstreamUrl.href, ...(userinfo ? { ZIPKIN_UI_URL: zipkin } : {}), ...env });
-  const client = createUpstreamClient({ baseUrl: config.upstreamUrl, timeoutMs: 500 });
+  const client = createUpstreamClient({ baseUrl: config.upstreamUrl, timeoutMs: 500, duration: clientDurationHistogram(deps.metrics.registry) });
   cleanups.push(client.close);
   const app = createApp(config, { ...deps, upstream: client });
   return { http: request(app.callback()), seen, metrics: deps.metrics, upstreamUrl };

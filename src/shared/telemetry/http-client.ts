@@ -1,13 +1,10 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Histogram } from 'prom-client';
 import { traceLabels } from './http-server.js';
-import { observeDuration } from './metrics.js';
+import { observeDuration, type ClientDurationHistogram } from './metrics.js';
 import { injectTraceContext } from './propagation.js';
 import { redactedUrl } from '../url-credentials.js';
 
 const tracer = trace.getTracer('k8s-app-monitor');
-
-export type ClientDurationHistogram = Histogram<'http_request_method' | 'server_address' | 'server_port' | 'http_response_status_code' | 'error_type'>;
 
 /** What a failed call tells us: the HTTP status if there was one, and a bounded failure kind. */
 export interface CallFailure {
@@ -22,7 +19,7 @@ export interface CallFailure {
  */
 export async function tracedGet<T>(
   target: URL,
-  histogram: ClientDurationHistogram,
+  histogram: ClientDurationHistogram | undefined,
   headers: Record<string, string>,
   call: (headers: Record<string, string>) => Promise<T>,
 ): Promise<T> {
@@ -50,7 +47,7 @@ export async function tracedGet<T>(
   } finally {
     if (status !== undefined) span.setAttribute('http.response.status_code', status);
     span.end();
-    observeDuration(
+    if (histogram) observeDuration(
       histogram,
       { http_request_method: 'GET', server_address: target.hostname, server_port: port, http_response_status_code: status ?? '', error_type: errorType },
       (performance.now() - start) / 1000,
