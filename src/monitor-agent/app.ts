@@ -4,7 +4,7 @@ import type { Logger } from '../shared/logger.js';
 import { buildKoaApp } from '../shared/http/koa-app.js';
 import type { Readiness } from '../shared/http/probes.js';
 import type { StaticFiles } from '../shared/http/static-files.js';
-import { sampledTraceId } from '../shared/telemetry/http-server.js';
+import { sampledTraceId } from '../shared/telemetry/trace-ids.js';
 import { clientDurationHistogram, type ServiceMetrics } from '../shared/telemetry/metrics.js';
 import { forwardedHeaders } from '../shared/telemetry/propagation.js';
 import { withoutCredentials } from '../shared/url-credentials.js';

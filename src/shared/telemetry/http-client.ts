@@ -1,7 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { traceLabels } from './http-server.js';
 import { observeDuration, type ClientDurationHistogram } from './metrics.js';
 import { injectTraceContext } from './propagation.js';
+import { sampledTraceIds } from './trace-ids.js';
 import { redactedUrl } from '../url-credentials.js';
 
 const tracer = trace.getTracer('k8s-app-monitor');
@@ -51,7 +51,7 @@ export async function tracedGet<T>(
       histogram,
       { http_request_method: 'GET', server_address: target.hostname, server_port: port, http_response_status_code: status ?? '', error_type: errorType },
       (performance.now() - start) / 1000,
-      traceLabels(span),
+      sampledTraceIds(span),
     );
   }
 }
