@@ -1,9 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../shared/logger.js';
-import { runService } from '../shared/main.js';
+import { runService } from '../shared/run-service.js';
 import { Readiness } from '../shared/http/probes.js';
 import { loadStaticFiles } from '../shared/http/static-files.js';
-import { serviceSpec } from '../shared/service-spec.js';
 import { clientDurationHistogram, createServiceMetrics } from '../shared/telemetry/metrics.js';
 import { createApp } from './app.js';
 import { readMonitorAgentConfig } from './config.js';
@@ -27,5 +26,5 @@ await runService(() => {
     { upstream: redactedUrl(config.upstreamUrl), prometheus: config.prometheusUrl && redactedUrl(config.prometheusUrl), zipkin_ui: config.zipkinUiUrl && redactedUrl(config.zipkinUiUrl) },
     'reading samples from the upstream',
   );
-  return serviceSpec({ config, logger, readiness, metrics, port: config.port, handler: app.callback(), release: () => upstream.close() });
+  return { config, logger, readiness, metrics, port: config.port, handler: app.callback(), release: () => upstream.close() };
 });

@@ -1,6 +1,6 @@
 /**
  * Typed readers for environment settings. Each service parses its whole config once at
- * start-up with these; a bad value throws a ConfigError naming the variable, which main.ts
+ * start-up with these; a bad value throws a ConfigError naming the variable, which run-service.ts
  * prints as one line before exiting non-zero.
  */
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -1,6 +1,6 @@
 /**
  * pino JSON logs to stdout. The destination is asynchronous (a buffered SonicBoom) so a busy
- * server does not block on every write; main.ts flushes it before the process exits. Inside a
+ * server does not block on every write; run-service.ts flushes it before the process exits. Inside a
  * request every line carries the `trace_id` and `span_id` of its span, so logs and traces join.
  */
 import { pino, type Logger, type DestinationStream } from 'pino';

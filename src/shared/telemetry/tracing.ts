@@ -30,6 +30,7 @@ import { hostname } from 'node:os';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { onTracingShutdown } from './tracing-shutdown.js';
 import { reportExportFailure } from './warnings.js';
 
 const packageVersion = (): string =>
@@ -53,4 +54,5 @@ export function startTracing(defaultServiceName: string): void {
     instrumentations: [],
   });
   sdk.start();
+  onTracingShutdown(() => sdk.shutdown());
 }

@@ -1,37 +1,54 @@
 /**
- * The process side of a service, shared by both main.ts files: parse config, listen, and shut
- * down in the right order on SIGTERM, SIGINT, SIGHUP or SIGUSR2. The only shared module that touches `process`.
+ * The process side of a service, shared by both main.ts files: build the service (a bad setting
+ * exits 78 with one line), listen on its public port and on METRICS_PORT, and shut down in the
+ * right order on SIGTERM, SIGINT, SIGHUP or SIGUSR2: fail readiness, wait SHUTDOWN_DELAY_MS,
+ * drain, then the service's own release and the span flush (after the drain, or the spans of the
+ * drained requests would be lost).
  */
 import type { RequestListener } from 'node:http';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { ConfigError, type CommonConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { listen, drain, type Listening } from './server.js';
 import type { Readiness } from './http/probes.js';
+import { metricsEndpoint } from './telemetry/exposition.js';
+import type { ServiceMetrics } from './telemetry/metrics.js';
+import { shutdownTracing } from './telemetry/tracing-shutdown.js';
+import { reportTelemetryWarningsTo } from './telemetry/warnings.js';
 
-export interface ServiceSpec {
+/** What a service's main.ts builds and hands over. */
+export interface Service {
   config: CommonConfig;
   logger: Logger;
   readiness: Readiness;
-  /** Every port the service serves, e.g. the public one and (later) the metrics port. */
-  listeners: { name: string; port: number; handler: RequestListener }[];
-  /** Runs after the servers have drained (e.g. flush pending spans). */
-  afterDrain?: () => Promise<void>;
+  metrics: ServiceMetrics;
+  /** The public port and its handler (the Koa app's callback). */
+  port: number;
+  handler: RequestListener;
+  /** The service's own shutdown work, run after the drain (e.g. close upstream connections). */
+  release?: () => void;
 }
 
-export async function runService(build: () => ServiceSpec | Promise<ServiceSpec>): Promise<void> {
-  let spec: ServiceSpec;
+export async function runService(build: () => Service | Promise<Service>): Promise<void> {
+  let service: Service;
   try {
-    spec = await build();
+    service = await build();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`configuration error: ${error.message}\n`);
     process.exit(78); // EX_CONFIG (sysexits.h)
   }
-  const { config, logger, readiness } = spec;
+  const { config, logger, readiness, metrics } = service;
+  // Exports run on timers started inside some request; log outside it, not under its trace id.
+  reportTelemetryWarningsTo((message, fields) => context.with(ROOT_CONTEXT, () => logger.warn(fields, message)));
+  const listeners = [
+    { name: 'http', port: service.port, handler: service.handler },
+    { name: 'metrics', port: config.metricsPort, handler: metricsEndpoint(metrics.registry, (err) => logger.error({ err }, 'collecting metrics failed')) },
+  ];
 
   const servers: Listening[] = [];
   try {
-    for (const { name, port, handler } of spec.listeners) {
+    for (const { name, port, handler } of listeners) {
       const listening = await listen(handler, port, config.listenHost);
       servers.push(listening);
       logger.info({ listener: name, port: listening.port }, `listening on port ${listening.port} (${name})`);
@@ -60,7 +77,11 @@ export async function runService(build: () => ServiceSpec | Promise<ServiceSpec>
       logger.warn({ timeout_ms: config.shutdownTimeoutMs }, 'gave up flushing at the shutdown timeout');
       resolve();
     }, config.shutdownTimeoutMs).unref());
-    await Promise.race([spec.afterDrain?.().catch((err: unknown) => logger.warn({ err }, 'flush after drain failed')), flushBound]);
+    const afterDrain = async () => {
+      service.release?.();
+      await shutdownTracing();
+    };
+    await Promise.race([afterDrain().catch((err: unknown) => logger.warn({ err }, 'flush after drain failed')), flushBound]);
     logger.info('stopped');
     // The log destination is asynchronous: exit only once it has written everything.
     logger.flush(() => process.exit(0));
