@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { findTool, toolsAvailable } from '../tools.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -23,6 +24,9 @@ export function parseObjects(text: string): K8sObject[] {
     .map((doc) => doc.toJS() as K8sObject | null)
     .filter((obj): obj is K8sObject => obj !== null);
 }
+
+/** Whether `kubectl kustomize` can run (skip locally, fail under CI=true). */
+export const KUBECTL_AVAILABLE = toolsAvailable([{ what: 'kubectl', found: findTool('kubectl') !== undefined, install: 'kubectl on PATH, as .ci/run provides' }]);
 
 export function kustomize(dir: string): string {
   return execFileSync('kubectl', ['kustomize', dir], { cwd: ROOT, encoding: 'utf8' });

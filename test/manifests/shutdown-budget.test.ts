@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ALL_IN_ONE } from '../../scripts/render-all-in-one.mjs';
 import { longestShutdownMs, readCommonConfig } from '../../src/shared/config.js';
-import { containers, KUSTOMIZATIONS, kustomize, ofKind, parseObjects, ROOT, type K8sObject } from './objects.js';
+import { containers, KUBECTL_AVAILABLE, KUSTOMIZATIONS, kustomize, ofKind, parseObjects, ROOT, type K8sObject } from './objects.js';
 
 interface Container {
   name: string;
@@ -18,7 +18,7 @@ interface Container {
 }
 
 const sources: [string, () => K8sObject[]][] = [
-  ...KUSTOMIZATIONS.map((dir): [string, () => K8sObject[]] => [dir, () => parseObjects(kustomize(dir))]),
+  ...(KUBECTL_AVAILABLE ? KUSTOMIZATIONS : []).map((dir): [string, () => K8sObject[]] => [dir, () => parseObjects(kustomize(dir))]),
   [ALL_IN_ONE, () => parseObjects(readFileSync(join(ROOT, ALL_IN_ONE), 'utf8'))],
 ];
 
