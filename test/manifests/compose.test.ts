@@ -17,7 +17,8 @@ const VARIANTS = {
 const SERVICES = ['k8s-app-monitor-test', 'k8s-app-monitor-agent'] as const;
 
 /** Variables whose values differ by where the services run; both sides must still set them. */
-const PER_ENVIRONMENT = new Set(['OTEL_EXPORTER_ZIPKIN_ENDPOINT', 'PROMETHEUS_URL']);
+// SHUTDOWN_DELAY_MS: Kubernetes endpoints read /readyz and need time to drop a pod; Docker's DNS does not.
+const PER_ENVIRONMENT = new Set(['OTEL_EXPORTER_ZIPKIN_ENDPOINT', 'PROMETHEUS_URL', 'SHUTDOWN_DELAY_MS']);
 /** Variables only Kubernetes can give (the Downward API) or needs. */
 const KUBERNETES_ONLY = new Set(['POD_NAME', 'POD_NAMESPACE', 'OTEL_RESOURCE_ATTRIBUTES']);
 
