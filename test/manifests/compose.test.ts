@@ -52,7 +52,7 @@ describe.skipIf(!composeAvailable())('compose', () => {
     for (const name of SERVICES) {
       const service = composed.services[name]!;
       const deployment = named(k8s, 'Deployment', name);
-      expect(deployment, name).toBeDefined();
+      expect(deployment?.metadata.name, name).toBe(name);
       const container = containers(deployment!)[0];
       expect(service.image).toBe(container.image);
       const httpPort = container.ports.find((p: { name: string }) => p.name === 'http').containerPort;
