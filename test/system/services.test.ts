@@ -156,12 +156,12 @@ describe('both services as real processes', () => {
   });
 
   it.each([
-    [MAIN.test, { PORT: 'abc' }, 'configuration error: PORT must be a whole number, got "abc"'],
-    [MAIN.agent, { APP_PORT: '70000' }, 'configuration error: APP_PORT must be between 1 and 65535, got 70000'],
-    [MAIN.test, { PORT: '24100', METRICS_PORT: '24100' }, 'configuration error: METRICS_PORT must differ from PORT, both are 24100'],
-    [MAIN.agent, { PORT: '24101', METRICS_PORT: '24101' }, 'configuration error: METRICS_PORT must differ from PORT, both are 24101'],
-    [MAIN.test, { HOSTNAME: 'h'.repeat(254) }, 'configuration error: HOSTNAME must be at most 253 characters (a sample\'s host), got 254'],
-  ])('stops with one clear line on a bad setting (%s, %o)', async (main, env, line) => {
+    ['test, PORT=abc', MAIN.test, { PORT: 'abc' }, 'configuration error: PORT must be a whole number, got "abc"'],
+    ['agent, APP_PORT=70000', MAIN.agent, { APP_PORT: '70000' }, 'configuration error: APP_PORT must be between 1 and 65535, got 70000'],
+    ['test, PORT = METRICS_PORT', MAIN.test, { PORT: '24100', METRICS_PORT: '24100' }, 'configuration error: METRICS_PORT must differ from PORT, both are 24100'],
+    ['agent, PORT = METRICS_PORT', MAIN.agent, { PORT: '24101', METRICS_PORT: '24101' }, 'configuration error: METRICS_PORT must differ from PORT, both are 24101'],
+    ['test, a 254-character HOSTNAME', MAIN.test, { HOSTNAME: 'h'.repeat(254) }, 'configuration error: HOSTNAME must be at most 253 characters (a sample\'s host), got 254'],
+  ])('stops with one clear line on a bad setting (%s)', async (_label, main, env, line) => {
     const proc = startProcess(main, env);
     expect(await proc.exited).toBe(78);
     expect(proc.output().trim()).toBe(line);
