@@ -14,7 +14,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('faults', () => {
   it('answers 504 at the timeout, before the slow upstream would have, and leaks no sockets or timers over 1,000 of them', async () => {
-    const test = await startMonitorTest({ FAULT_DELAY_MS: '400' });
+    const test = await startMonitorTest({ FAULT_DELAY_MS: '2000' });
     const agent = await startMonitorAgent(test.port, { UPSTREAM_TIMEOUT_MS: '100' });
     const handles = () => metricSum(`http://127.0.0.1:${agent.metricsPort}/metrics`, 'nodejs_active_handles');
     for (let i = 0; i < 20; i++) {
@@ -23,15 +23,16 @@ describe('faults', () => {
       expect(JSON.parse(body)).toEqual({ error: 'Gateway Timeout', message: 'the metrics service did not answer within 100 ms' });
       expect(ms).toBeGreaterThanOrEqual(99);
       // What matters: the agent gave up at its deadline instead of waiting for the upstream's
-      // answer at 400 ms. The 300 ms between is room for a busy 2-core machine, not a speed goal.
-      expect(ms).toBeLessThan(400);
+      // answer at 2 s. The room between is for a busy 2-core machine (load average 20 seen
+      // here), not a speed goal.
+      expect(ms).toBeLessThan(1500);
     }
-    await sleep(500); // the upstream finishes its slow answers
+    await sleep(2100); // the upstream finishes its slow answers
     const before = await handles();
     let sent = 0;
     const result = await runLoad(`${agent.url}/api/metrics`, 25, () => sent++ >= 1000);
     expect(result.statuses).toEqual({ 504: 1000 });
-    await sleep(800);
+    await sleep(2300);
     const after = await handles();
     expect(after - before, `active handles ${before} → ${after}`).toBeLessThanOrEqual(3);
     expect((await get(`${agent.url}/healthz`)).status).toBe(200);

@@ -127,8 +127,9 @@ describe.skipIf(!realToolsAvailable())('traces in a real Zipkin, metrics in a re
     for (let i = 0; i < sent; i++) expect((await fetch(`${agent.url}/k8s-app-monitor-agent/api/metrics`)).status).toBe(200);
     await eventually(`count to reach ${before + sent}`, async () => ((await current()) === before + sent ? true : undefined));
     // monitor-test saw the same requests, and its simulated values are series too.
-    const testCount = (await prometheus.query('sum(http_server_request_duration_seconds_count{job="k8s-app-monitor-test",http_route="/metrics"})'))[0]?.value[1];
-    expect(Number(testCount)).toBeGreaterThanOrEqual(sent);
+    // (its count reaches Prometheus by its own scrape, up to a scrape interval later)
+    const testCount = async () => Number((await prometheus.query('sum(http_server_request_duration_seconds_count{job="k8s-app-monitor-test",http_route="/metrics"})'))[0]?.value[1] ?? 0);
+    expect(await eventually(`monitor-test's count to reach ${sent}`, async () => ((await testCount()) >= sent ? await testCount() : undefined))).toBeGreaterThanOrEqual(sent);
     expect(await prometheus.query('simulated_app_fail_ratio{app_name="test-app",domain="test-domain"}')).toHaveLength(1);
     expect(await prometheus.query('http_client_request_duration_seconds_count{job="k8s-app-monitor-agent",error_type=""}')).not.toHaveLength(0);
     expect(await prometheus.query('nodejs_eventloop_lag_seconds')).toHaveLength(2);
