@@ -5,15 +5,16 @@ import type { Logger } from '../shared/logger.js';
 import { buildKoaApp } from '../shared/http/koa-app.js';
 import type { Readiness } from '../shared/http/probes.js';
 import type { StaticFiles } from '../shared/http/static-files.js';
-import { tracedGet } from '../shared/telemetry/http-client.js';
-import { sampledTraceId } from '../shared/telemetry/http-server.js';
-import { createClientDurationHistogram, type ServiceMetrics } from '../shared/telemetry/metrics.js';
+import { sampledTraceId } from '../shared/telemetry/trace-ids.js';
+import { clientDurationHistogram, type ServiceMetrics } from '../shared/telemetry/metrics.js';
 import { forwardedHeaders } from '../shared/telemetry/propagation.js';
+import { withoutCredentials } from '../shared/url-credentials.js';
 import type { MonitorAgentConfig } from './config.js';
 import { appParam } from './app-param.js';
 import { chartRenderer, prefersImage } from './chart-routes.js';
+import { createServiceGraph } from './servicegraph/graph.js';
 import { addServiceGraphRoutes } from './servicegraph/routes.js';
-import { metricsUrl, type UpstreamClient } from './upstream.js';
+import type { UpstreamClient } from './upstream.js';
 
 export interface MonitorAgentDeps {
   logger: Logger;
@@ -34,24 +35,23 @@ const PLOTLY_MAX_AGE_SECONDS = 24 * 60 * 60;
 const PROMETHEUS_TIMEOUT_MS = 5000;
 
 /** The base of Zipkin's UI as a directory URL, so `zipkin/traces/…` resolves under any path. */
-const zipkinBase = (url: URL): URL => new URL(url.href.endsWith('/') ? url.href : `${url.href}/`);
+const zipkinBase = (url: URL): URL => {
+  // The link goes to browsers: never with the credentials the setting may carry.
+  const { href } = withoutCredentials(url);
+  return new URL(href.endsWith('/') ? href : `${href}/`);
+};
 
 export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): Koa {
   const { upstream, staticFiles } = deps;
-  const upstreamTarget = metricsUrl(config.upstreamUrl);
-  const upstreamDuration = createClientDurationHistogram(deps.metrics.registry);
   const traceUrlBase = config.zipkinUiUrl && zipkinBase(config.zipkinUiUrl);
   const router = new Router({ strict: true });
-  const graphSource = config.prometheusUrl && { prometheusUrl: config.prometheusUrl, namespace: config.serviceGraphNamespace, timeoutMs: PROMETHEUS_TIMEOUT_MS };
-  const appsTarget = new URL('apps', upstreamTarget);
+  const graphSource = config.prometheusUrl
+    ? createServiceGraph({ prometheusUrl: config.prometheusUrl, namespace: config.serviceGraphNamespace, timeoutMs: PROMETHEUS_TIMEOUT_MS, duration: clientDurationHistogram(deps.metrics.registry) })
+    : undefined;
   const charts = chartRenderer(deps.logger);
 
-  /** One sample of `?app=` (monitor-test's default app without it), inside a CLIENT span. */
-  const sampleFor = (ctx: Context) => () => {
-    const app = appParam(ctx);
-    const target = app === undefined ? upstreamTarget : new URL(`${upstreamTarget.pathname}/${app}`, upstreamTarget);
-    return tracedGet(target, upstreamDuration, forwardedHeaders(ctx.headers), (headers) => upstream.fetchMetric(headers, app));
-  };
+  /** One sample of `?app=` (monitor-test's default app without it), fetched inside a CLIENT span. */
+  const sampleFor = (ctx: Context) => () => upstream.fetchMetric(forwardedHeaders(ctx.headers), appParam(ctx));
 
   for (const base of PAGE_BASES) {
     if (base !== '') {
@@ -75,7 +75,7 @@ export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): K
     router.get(`${base}/chart.svg`, (ctx) => charts.send(ctx, 'svg', sampleFor(ctx)));
     router.get(`${base}/api/apps`, async (ctx) => {
       ctx.set('Cache-Control', 'no-store');
-      ctx.body = { apps: await tracedGet(appsTarget, upstreamDuration, forwardedHeaders(ctx.headers), (headers) => upstream.fetchApps(headers)) };
+      ctx.body = { apps: await upstream.fetchApps(forwardedHeaders(ctx.headers)) };
     });
     router.get(`${base}/api/metrics`, async (ctx) => {
       ctx.set('Cache-Control', 'no-store');

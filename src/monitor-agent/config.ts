@@ -1,4 +1,4 @@
-import { ConfigError, readCommonConfig, readHostname, readHttpUrl, readInteger, readPort, readString, type CommonConfig, type Env } from '../shared/config.js';
+import { ConfigError, readCommonConfig, requireDistinctPorts, readHostname, readHttpUrl, readInteger, readPort, readString, type CommonConfig, type Env } from '../shared/config.js';
 
 export interface MonitorAgentConfig extends CommonConfig {
   readonly port: number;
@@ -29,9 +29,12 @@ function readNamespace(env: Env, name: string): string | undefined {
 export function readMonitorAgentConfig(env: Env): MonitorAgentConfig {
   const serviceName = readHostname(env, 'SERVICE_NAME', 'localhost');
   const appPort = readPort(env, 'APP_PORT', 3000);
+  const common = readCommonConfig(env, 9465);
+  const port = readPort(env, 'PORT', 8888);
+  requireDistinctPorts(port, common.metricsPort);
   return Object.freeze({
-    ...readCommonConfig(env, 9465),
-    port: readPort(env, 'PORT', 8888),
+    ...common,
+    port,
     upstreamUrl: readHttpUrl(env, 'UPSTREAM_URL') ?? new URL(`http://${serviceName}:${appPort}`),
     upstreamTimeoutMs: readInteger(env, 'UPSTREAM_TIMEOUT_MS', 2000, { min: 1, max: 120_000 }),
     zipkinUiUrl: readHttpUrl(env, 'ZIPKIN_UI_URL'),

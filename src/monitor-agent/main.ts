@@ -1,20 +1,20 @@
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../shared/logger.js';
-import { runService } from '../shared/main.js';
+import { runService } from '../shared/run-service.js';
 import { Readiness } from '../shared/http/probes.js';
 import { loadStaticFiles } from '../shared/http/static-files.js';
-import { serviceSpec } from '../shared/service-spec.js';
-import { createServiceMetrics } from '../shared/telemetry/metrics.js';
+import { clientDurationHistogram, createServiceMetrics } from '../shared/telemetry/metrics.js';
 import { createApp } from './app.js';
 import { readMonitorAgentConfig } from './config.js';
 import { createUpstreamClient } from './upstream.js';
+import { redactedUrl } from '../shared/url-credentials.js';
 
 await runService(() => {
   const config = readMonitorAgentConfig(process.env);
   const logger = createLogger({ name: 'k8s-app-monitor-agent', level: config.logLevel });
   const readiness = new Readiness();
   const metrics = createServiceMetrics();
-  const upstream = createUpstreamClient({ baseUrl: config.upstreamUrl, timeoutMs: config.upstreamTimeoutMs });
+  const upstream = createUpstreamClient({ baseUrl: config.upstreamUrl, timeoutMs: config.upstreamTimeoutMs, duration: clientDurationHistogram(metrics.registry) });
   const app = createApp(config, {
     logger,
     readiness,
@@ -22,6 +22,9 @@ await runService(() => {
     upstream,
     staticFiles: loadStaticFiles(fileURLToPath(new URL('./public/', import.meta.url))),
   });
-  logger.info({ upstream: config.upstreamUrl.href }, 'reading samples from the upstream');
-  return serviceSpec({ config, logger, readiness, metrics, port: config.port, handler: app.callback(), release: () => upstream.close() });
+  logger.info(
+    { upstream: redactedUrl(config.upstreamUrl), prometheus: config.prometheusUrl && redactedUrl(config.prometheusUrl), zipkin_ui: config.zipkinUiUrl && redactedUrl(config.zipkinUiUrl) },
+    'reading samples from the upstream',
+  );
+  return { config, logger, readiness, metrics, port: config.port, handler: app.callback(), release: () => upstream.close() };
 });

@@ -11,6 +11,7 @@ import { injectFaults } from './faults.js';
 import { registerSimulatedMetrics } from './simulated-metrics.js';
 import type { MonitorTestConfig } from './config.js';
 import type { Simulation } from './simulation.js';
+import type { Random } from './random-walk.js';
 
 export interface MonitorTestDeps {
   logger: Logger;
@@ -18,6 +19,8 @@ export interface MonitorTestDeps {
   simulation: Simulation;
   staticFiles: StaticFiles;
   metrics: ServiceMetrics;
+  /** Where injected faults draw their chances and jitter; tests pass a seeded generator. */
+  random?: Random;
 }
 
 export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa {
@@ -36,7 +39,7 @@ export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa
   };
 
   const router = new Router({ strict: true });
-  const faults = injectFaults(config.faults);
+  const faults = injectFaults(config.faults, deps.random);
   router.get('/metrics', ...faults, (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = metricOf(defaultApp.name);

@@ -1,4 +1,4 @@
-import { ConfigError, readCommonConfig, readFraction, readInteger, readPort, readString, type CommonConfig, type Env } from '../shared/config.js';
+import { ConfigError, readCommonConfig, requireDistinctPorts, readFraction, readInteger, readPort, readString, type CommonConfig, type Env } from '../shared/config.js';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN } from '../shared/api/metric.js';
 
 export interface AppSpec {
@@ -46,11 +46,25 @@ export function parseApps(value: string): AppSpec[] {
   return apps;
 }
 
+/** The longest host name DNS allows, and the API schema's limit on a sample's `host`. */
+const HOSTNAME_MAX_LENGTH = 253;
+
+function readReportedHostname(env: Env, osHostname: string): string {
+  const value = readString(env, 'HOSTNAME', osHostname);
+  if (value.length > HOSTNAME_MAX_LENGTH) {
+    throw new ConfigError(`HOSTNAME must be at most ${HOSTNAME_MAX_LENGTH} characters (a sample's host), got ${value.length}`);
+  }
+  return value;
+}
+
 export function readMonitorTestConfig(env: Env, osHostname: string): MonitorTestConfig {
+  const common = readCommonConfig(env, 9464);
+  const port = readPort(env, 'PORT', 3000);
+  requireDistinctPorts(port, common.metricsPort);
   return Object.freeze({
-    ...readCommonConfig(env, 9464),
-    port: readPort(env, 'PORT', 3000),
-    hostname: readString(env, 'HOSTNAME', osHostname),
+    ...common,
+    port,
+    hostname: readReportedHostname(env, osHostname),
     apps: Object.freeze(parseApps(readString(env, 'APPS', DEFAULT_APPS))),
     faults: Object.freeze({
       errorRate: readFraction(env, 'FAULT_ERROR_RATE', 0),

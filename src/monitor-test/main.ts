@@ -1,10 +1,9 @@
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../shared/logger.js';
-import { runService } from '../shared/main.js';
+import { runService } from '../shared/run-service.js';
 import { Readiness } from '../shared/http/probes.js';
 import { loadStaticFiles } from '../shared/http/static-files.js';
-import { serviceSpec } from '../shared/service-spec.js';
 import { createServiceMetrics } from '../shared/telemetry/metrics.js';
 import { createApp } from './app.js';
 import { readMonitorTestConfig } from './config.js';
@@ -22,5 +21,5 @@ await runService(() => {
     simulation: createSimulation(config.apps),
     staticFiles: loadStaticFiles(fileURLToPath(new URL('./public/', import.meta.url))),
   });
-  return serviceSpec({ config, logger, readiness, metrics, port: config.port, handler: app.callback() });
+  return { config, logger, readiness, metrics, port: config.port, handler: app.callback() };
 });

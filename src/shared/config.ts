@@ -1,6 +1,6 @@
 /**
  * Typed readers for environment settings. Each service parses its whole config once at
- * start-up with these; a bad value throws a ConfigError naming the variable, which main.ts
+ * start-up with these; a bad value throws a ConfigError naming the variable, which run-service.ts
  * prints as one line before exiting non-zero.
  */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -84,11 +84,22 @@ export function readHostname(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+/**
+ * The longest a stop can take: the delay, the drain, then the span flush (each bounded). A
+ * supervisor's grace period (terminationGracePeriodSeconds, compose's stop_grace_period) must
+ * exceed it, or the process is killed mid-drain.
+ */
+export const longestShutdownMs = (config: Pick<CommonConfig, 'shutdownDelayMs' | 'shutdownTimeoutMs'>): number =>
+  config.shutdownDelayMs + 2 * config.shutdownTimeoutMs;
+
 /** Settings both services share: logging, shutdown, the metrics port. */
 export interface CommonConfig {
   /** The admin port serving Prometheus metrics; never the public one. */
   readonly metricsPort: number;
   readonly logLevel: LogLevel;
+  /** After a stop signal, how long readiness fails while the listener still serves, before the drain. */
+  readonly shutdownDelayMs: number;
+  /** Bounds the drain, and again the span flush after it. */
   readonly shutdownTimeoutMs: number;
   /** Address to bind; undefined means all interfaces (Node's dual-stack default), as a container needs. */
   readonly listenHost: string | undefined;
@@ -123,10 +134,16 @@ function readHttpTimeouts(env: Env): HttpTimeouts {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** The public port and the metrics port must differ: the second listen would fail after the first had logged "listening". */
+export function requireDistinctPorts(port: number, metricsPort: number): void {
+  if (port === metricsPort) throw new ConfigError(`METRICS_PORT must differ from PORT, both are ${port}`);
+}
+
 export function readCommonConfig(env: Env, defaultMetricsPort: number): CommonConfig {
   return {
     metricsPort: readPort(env, 'METRICS_PORT', defaultMetricsPort),
     logLevel: readEnum(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    shutdownDelayMs: readInteger(env, 'SHUTDOWN_DELAY_MS', 0, { min: 0, max: 600_000 }),
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
     listenHost: raw(env, 'LISTEN_HOST'),
     httpTimeouts: readHttpTimeouts(env),

@@ -1,11 +1,11 @@
 /**
  * pino JSON logs to stdout. The destination is asynchronous (a buffered SonicBoom) so a busy
- * server does not block on every write; main.ts flushes it before the process exits. Inside a
+ * server does not block on every write; run-service.ts flushes it before the process exits. Inside a
  * request every line carries the `trace_id` and `span_id` of its span, so logs and traces join.
  */
-import { trace } from '@opentelemetry/api';
 import { pino, type Logger, type DestinationStream } from 'pino';
 import type { LogLevel } from './config.js';
+import { activeTraceIds } from './telemetry/trace-ids.js';
 
 export type { Logger };
 
@@ -22,15 +22,10 @@ export function createLogger(options: {
       timestamp: pino.stdTimeFunctions.epochTime,
       base: undefined,
       formatters: { level: (label) => ({ level: label }) },
-      mixin: traceFields,
+      mixin: () => activeTraceIds() ?? {},
     },
     options.destination ?? pino.destination({ sync: false }),
   );
-}
-
-function traceFields(): Record<string, string> {
-  const spanContext = trace.getActiveSpan()?.spanContext();
-  return spanContext && trace.isSpanContextValid(spanContext) ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : {};
 }
 
 /** A logger that drops everything, for tests that do not look at logs. */

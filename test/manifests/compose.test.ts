@@ -5,10 +5,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { toolsAvailable } from '../tools.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { containers, kustomize, named, parseObjects, ROOT } from './objects.js';
-import { kubectl, requiredTool } from './tools.js';
+import { kubectl, requireTool } from '../tools.js';
 
 const VARIANTS = {
   'the seed test': ['compose/docker-compose.yml'],
@@ -17,11 +18,12 @@ const VARIANTS = {
 const SERVICES = ['k8s-app-monitor-test', 'k8s-app-monitor-agent'] as const;
 
 /** Variables whose values differ by where the services run; both sides must still set them. */
-const PER_ENVIRONMENT = new Set(['OTEL_EXPORTER_ZIPKIN_ENDPOINT', 'PROMETHEUS_URL']);
+// SHUTDOWN_DELAY_MS: Kubernetes endpoints read /readyz and need time to drop a pod; Docker's DNS does not.
+const PER_ENVIRONMENT = new Set(['OTEL_EXPORTER_ZIPKIN_ENDPOINT', 'PROMETHEUS_URL', 'SHUTDOWN_DELAY_MS']);
 /** Variables only Kubernetes can give (the Downward API) or needs. */
 const KUBERNETES_ONLY = new Set(['POD_NAME', 'POD_NAMESPACE', 'OTEL_RESOURCE_ATTRIBUTES']);
 
-const composeAvailable = () => !!requiredTool('docker-compose', '.ci/run must install it (apt-get install docker-compose)');
+const composeAvailable = () => !!requireTool('docker-compose', '.ci/run must install it (apt-get install docker-compose)');
 
 const composeArgs = (files: string[]) => files.flatMap((file) => ['-f', file]);
 
@@ -48,7 +50,7 @@ describe.skipIf(!composeAvailable())('compose', () => {
     for (const name of SERVICES) {
       const service = composed.services[name]!;
       const deployment = named(k8s, 'Deployment', name);
-      expect(deployment, name).toBeDefined();
+      expect(deployment?.metadata.name, name).toBe(name);
       const container = containers(deployment!)[0];
       expect(service.image).toBe(container.image);
       const httpPort = container.ports.find((p: { name: string }) => p.name === 'http').containerPort;

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ALL_IN_ONE } from '../../scripts/render-all-in-one.mjs';
 import { named, ofKind, parseObjects, ROOT } from './objects.js';
-import { requiredTool } from './tools.js';
+import { requireTool } from '../tools.js';
 import { SIDECAR_METRICS_PORT, SIDECAR_METRICS_PORT_NAME } from './policies.js';
 
-const istioctl = requiredTool('istioctl', '.ci/run must build it');
+const istioctl = requireTool('istioctl', '.ci/run must build it');
 
 describe.skipIf(!istioctl)('istioctl on the all-in-one manifest', () => {
   const dir = mkdtempSync(join(tmpdir(), 'istioctl-'));

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './objects.js';
-import { requiredTool } from './tools.js';
+import { requireTool } from '../tools.js';
 
 describe('a missing real tool', () => {
   const dir = mkdtempSync(join(tmpdir(), 'missing-tools-'));
@@ -28,15 +28,15 @@ describe('a missing real tool', () => {
     });
 
   it('is found by name, or reported as missing', () => {
-    expect(requiredTool('node', 'n/a')).toBeTruthy();
-    expect(requiredTool('no-such-tool-k8s-app-monitor', 'n/a')).toBeUndefined();
+    expect(requireTool('node', 'n/a')).toBeTruthy();
+    expect(requireTool('no-such-tool-k8s-app-monitor', 'n/a')).toBeUndefined();
   });
 
   it('fails under CI=true, naming how CI gets it', () => {
     const previous = process.env.CI;
     process.env.CI = 'true';
     try {
-      expect(() => requiredTool('no-such-tool-k8s-app-monitor', '.ci/run must build it')).toThrow('CI=true but no-such-tool-k8s-app-monitor is missing: .ci/run must build it');
+      expect(() => requireTool('no-such-tool-k8s-app-monitor', '.ci/run must build it')).toThrow('CI=true but no-such-tool-k8s-app-monitor is missing (.ci/run must build it)');
     } finally {
       if (previous === undefined) delete process.env.CI;
       else process.env.CI = previous;

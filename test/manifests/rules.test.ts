@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT } from './objects.js';
-import { requiredTool } from './tools.js';
+import { requireTool } from '../tools.js';
 
-const promtool = requiredTool('promtool', '.ci/run must install prometheus');
+const promtool = requireTool('promtool', '.ci/run must install prometheus');
 const RULES = 'k8s/monitoring/k8s-app-monitor.rules.yml';
 const TESTS = 'k8s/monitoring/k8s-app-monitor.rules.test.yml';
 

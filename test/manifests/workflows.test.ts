@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT } from './objects.js';
-import { requiredTool } from './tools.js';
+import { requireTool } from '../tools.js';
 
-const actionlint = requiredTool('actionlint', '.ci/run must build it');
+const actionlint = requireTool('actionlint', '.ci/run must build it');
 
 describe.skipIf(!actionlint)('.github/workflows', () => {
   it('passes actionlint', () => {

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/monitor-agent/app.js';
+import { render } from '../../src/shared/telemetry/exposition.js';
 import { monitorAgentFixture, startServer } from '../fixtures.js';
 
 type Sample = { metric: Record<string, string>; value: [number, string] };
@@ -24,8 +25,23 @@ async function fakePrometheus(answers: { mesh?: Sample[]; client?: Sample[]; sta
 }
 
 function agent(env: Record<string, string>) {
+  return agentWithMetrics(env).http;
+}
+
+function agentWithMetrics(env: Record<string, string>) {
   const { config, deps } = monitorAgentFixture(undefined, env);
-  return request(createApp(config, deps).callback());
+  return { http: request(createApp(config, deps).callback()), registry: deps.metrics.registry };
+}
+
+/** A Prometheus double answering every query with the given raw body. */
+async function rawPrometheus(body: string) {
+  let queries = 0;
+  const server = await startServer((_req, res) => {
+    queries++;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+  });
+  cleanups.push(server.close);
+  return { url: server.url, queries: () => queries };
 }
 
 const mesh = (source: string, destination: string, rate: string): Sample => ({
@@ -97,7 +113,56 @@ describe('service graph', () => {
     const down = await agent({ PROMETHEUS_URL: gone.url.href }).get('/servicegraph/dotgraph').expect(502);
     expect(down.body.message).toBe('Prometheus is unreachable (ECONNREFUSED)');
     const refusing = await fakePrometheus({ status: 400 });
-    expect((await agent({ PROMETHEUS_URL: refusing.url.href }).get('/servicegraph/graph').expect(502)).body.message).toBe('Prometheus rejected the query (400: parse error)');
+    // Prometheus's own error text ("parse error") stays in the agent's log, never in the answer.
+    const refused = await agent({ PROMETHEUS_URL: refusing.url.href }).get('/servicegraph/graph').expect(502);
+    expect(refused.body).toEqual({ error: 'Bad Gateway', message: 'Prometheus rejected the query (400)' });
+    expect(refused.text).not.toContain('parse error');
+  });
+
+  it('runs identical concurrent graph queries once, and reuses the answer briefly', async () => {
+    const prometheus = await fakePrometheus({ mesh: [mesh('a', 'b', '1')] });
+    const http = agent({ PROMETHEUS_URL: prometheus.url.href });
+    const answers = await Promise.all(Array.from({ length: 40 }, () => http.get('/servicegraph/graph')));
+    for (const answer of answers) expect(answer.body.edges).toEqual([{ source: 'a', target: 'b', labels: { 'reqs/sec': '1.000000' } }]);
+    await http.get('/k8s-app-monitor-agent/servicegraph/dotgraph').expect(200);
+    expect(prometheus.queries).toHaveLength(1);
+    // Another query is another question.
+    await http.get('/servicegraph/graph?time_horizon=1h').expect(200);
+    expect(prometheus.queries).toHaveLength(2);
+  });
+
+  it('traces and times its Prometheus calls with a CLIENT span and the client histogram', async () => {
+    const prometheus = await fakePrometheus({ mesh: [mesh('a', 'b', '1')] });
+    const { http, registry } = agentWithMetrics({ PROMETHEUS_URL: `http://user:s3cret@${prometheus.url.host}/` });
+    await http.get('/servicegraph/graph').expect(200);
+    const text = await render(registry, 'text/plain; version=0.0.4; charset=utf-8');
+    expect(text).toMatch(new RegExp(`http_client_request_duration_seconds_count\\{http_request_method="GET",server_address="127\\.0\\.0\\.1",server_port="${prometheus.url.port}",http_response_status_code="200",error_type=""\\} 1`));
+  });
+
+  it.each([
+    ['a null entry', '{"status":"success","data":{"resultType":"vector","result":[null]}}'],
+    ['an entry without a value', '{"status":"success","data":{"resultType":"vector","result":[{"metric":{"source_workload":"a"}}]}}'],
+    ['a label that is not a string', '{"status":"success","data":{"resultType":"vector","result":[{"metric":{"source_workload":7},"value":[1,"1"]}]}}'],
+    ['a value that is not a pair', '{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":"1"}]}}'],
+    ['no data', '{"status":"success"}'],
+  ])('answers 502 JSON to %s from Prometheus', async (_what, body) => {
+    const prometheus = await rawPrometheus(body);
+    const res = await agent({ PROMETHEUS_URL: prometheus.url.href }).get('/servicegraph/graph').expect(502);
+    expect(res.body).toEqual({ error: 'Bad Gateway', message: 'Prometheus sent a malformed answer' });
+  });
+
+  it('keeps a workload named __proto__ as a node', async () => {
+    const prometheus = await rawPrometheus(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { source_workload: '__proto__', destination_workload: 'b' }, value: [1, '1'] }] } }));
+    const res = await agent({ PROMETHEUS_URL: prometheus.url.href }).get('/servicegraph/graph').expect(200);
+    expect(JSON.parse(res.text).nodes).toEqual(JSON.parse('{"__proto__":{},"b":{}}'));
+    expect(Object.keys(JSON.parse(res.text).nodes)).toEqual(['__proto__', 'b']);
+  });
+
+  it('replaces control characters in names, so Graphviz can read the DOT', async () => {
+    const prometheus = await fakePrometheus({ mesh: [mesh('a\u0000b\u001bc\u007f', 'd\ne', '1')] });
+    const res = await agent({ PROMETHEUS_URL: prometheus.url.href }).get('/servicegraph/dotgraph').expect(200);
+    expect(res.text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(res.text).toContain('"a b c " -> "d e"');
   });
 
   it('serves its page at each base, with relative URLs only', async () => {

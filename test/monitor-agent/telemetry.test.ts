@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/monitor-agent/app.js';
 import { createUpstreamClient } from '../../src/monitor-agent/upstream.js';
 import { render } from '../../src/shared/telemetry/exposition.js';
+import { clientDurationHistogram } from '../../src/shared/telemetry/metrics.js';
 import { monitorAgentFixture, SAMPLE, startServer } from '../fixtures.js';
 import { useInMemoryTracing } from '../tracing-fixture.js';
 
@@ -17,7 +18,7 @@ afterEach(async () => {
 });
 
 /** The agent app wired to a real upstream client, calling a loopback double that records headers. */
-async function agentWithUpstream(env: Record<string, string> = {}, upstreamUp = true) {
+async function agentWithUpstream(env: Record<string, string> = {}, upstreamUp = true, userinfo = '') {
   const seen: IncomingHttpHeaders[] = [];
   const upstream = await startServer((req, res) => {
     seen.push(req.headers);
@@ -25,11 +26,13 @@ async function agentWithUpstream(env: Record<string, string> = {}, upstreamUp = 
   });
   if (!upstreamUp) await upstream.close();
   else cleanups.push(upstream.close);
-  const { config, deps } = monitorAgentFixture(undefined, { UPSTREAM_URL: upstream.url.href, ...env });
-  const client = createUpstreamClient({ baseUrl: config.upstreamUrl, timeoutMs: 500 });
+  const upstreamUrl = new URL(`http://${userinfo}${upstream.url.host}`);
+  const zipkin = `https://${userinfo}zipkin.example/ui`;
+  const { config, deps } = monitorAgentFixture(undefined, { UPSTREAM_URL: upstreamUrl.href, ...(userinfo ? { ZIPKIN_UI_URL: zipkin } : {}), ...env });
+  const client = createUpstreamClient({ baseUrl: config.upstreamUrl, timeoutMs: 500, duration: clientDurationHistogram(deps.metrics.registry) });
   cleanups.push(client.close);
   const app = createApp(config, { ...deps, upstream: client });
-  return { http: request(app.callback()), seen, metrics: deps.metrics };
+  return { http: request(app.callback()), seen, metrics: deps.metrics, upstreamUrl };
 }
 
 const byKind = (kind: SpanKind) => spans.getFinishedSpans().filter((span) => span.kind === kind);
@@ -49,6 +52,16 @@ describe('agent → upstream tracing', () => {
     const clientId = clientSpan!.spanContext().spanId;
     expect(seen[0]!.traceparent).toBe(`00-${TRACE_ID}-${clientId}-01`);
     expect(seen[0]).toMatchObject({ 'x-b3-traceid': TRACE_ID, 'x-b3-spanid': clientId, 'x-b3-sampled': '1' });
+  });
+
+  it('keeps the credentials of UPSTREAM_URL and ZIPKIN_UI_URL out of spans and the X-Trace-Url header, and still uses them', async () => {
+    const { http, seen, upstreamUrl } = await agentWithUpstream({}, true, 'user:s3cret@');
+    const res = await http.get('/api/metrics').set('traceparent', `00-${TRACE_ID}-${PARENT_ID}-01`).expect(200);
+    expect(seen[0]!.authorization).toBe(`Basic ${Buffer.from('user:s3cret').toString('base64')}`);
+    const [clientSpan] = byKind(SpanKind.CLIENT);
+    expect(clientSpan!.attributes['url.full']).toBe(`http://REDACTED:REDACTED@${upstreamUrl.host}/metrics`);
+    expect(res.headers['x-trace-url']).toBe(`https://zipkin.example/ui/zipkin/traces/${TRACE_ID}`);
+    expect(JSON.stringify(spans.getFinishedSpans().map((span) => span.attributes))).not.toContain('s3cret');
   });
 
   it('forwards x-request-id and the other Istio headers, and drops stale context headers', async () => {

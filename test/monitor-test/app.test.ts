@@ -101,4 +101,14 @@ describe('monitor-test routes', () => {
     expect((await http.get('/readyz').expect(503)).body).toEqual({ status: 'shutting down' });
     await http.get('/healthz').expect(200);
   });
+
+  it.each(['/healthz', '/readyz'])('answers %s to GET and HEAD only: any other method gets 405 JSON', async (path) => {
+    const { http } = client();
+    await http.head(path).expect(200);
+    for (const method of ['post', 'put', 'delete', 'patch'] as const) {
+      const res = await http[method](path).send({ probe: true }).expect(405);
+      expect(res.headers.allow).toBe('GET, HEAD');
+      expect(res.body).toEqual({ error: 'Method Not Allowed', message: `method ${method.toUpperCase()} is not allowed; use GET` });
+    }
+  });
 });

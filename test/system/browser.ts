@@ -4,13 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { toolsAvailable } from '../tools.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function browserAvailable(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (process.env.CI === 'true') throw new Error(`CI=true but no Chromium at ${CHROMIUM}: .ci/run must install it (apt-get install chromium)`);
-  return false;
+  return toolsAvailable([{ what: `Chromium at ${CHROMIUM}`, found: existsSync(CHROMIUM), install: 'apt-get install chromium' }]);
 }
 
 export function launchBrowser(): Promise<Browser> {

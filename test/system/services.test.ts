@@ -46,6 +46,24 @@ describe('both services as real processes', () => {
     expect(typeof access[0].duration_ms).toBe('number');
   });
 
+  it('logs the upstream, Prometheus and Zipkin URLs at start-up without their credentials', async () => {
+    const test = await startMonitorTest();
+    const agent = await startMonitorAgent(test.port, {
+      UPSTREAM_URL: `http://user:s3cret-upstream@127.0.0.1:${test.port}`,
+      PROMETHEUS_URL: 'http://user:s3cret-prometheus@127.0.0.1:9/',
+      ZIPKIN_UI_URL: 'http://s3cret-token@zipkin.example/',
+    });
+    expect((await fetch(`${agent.url}/api/metrics`)).status).toBe(200);
+    await agent.proc.stop();
+    const startup = agent.proc.output().split('\n').map((line) => JSON.parse(line || '{}')).find((line) => line.msg === 'reading samples from the upstream');
+    expect(startup).toMatchObject({
+      upstream: `http://REDACTED:REDACTED@127.0.0.1:${test.port}/`,
+      prometheus: 'http://REDACTED:REDACTED@127.0.0.1:9/',
+      zipkin_ui: 'http://REDACTED@zipkin.example/',
+    });
+    expect(agent.proc.output()).not.toContain('s3cret');
+  });
+
   it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
     // An upstream that takes 500 ms keeps the agent's request in flight while it is told to stop.
     const slow = createServer((_req, res) => setTimeout(() => {
@@ -71,6 +89,30 @@ describe('both services as real processes', () => {
       slow.closeAllConnections();
       slow.close();
     }
+  });
+
+  it('fails readiness first and keeps serving for SHUTDOWN_DELAY_MS, then stops accepting and exits 0', async () => {
+    const test = await startMonitorTest({ SHUTDOWN_DELAY_MS: '1500' });
+    const start = Date.now();
+    test.proc.child.kill('SIGTERM');
+    // Readiness flips at once; the listener keeps accepting new connections meanwhile.
+    let readiness = 200;
+    while (readiness === 200 && Date.now() - start < 1000) readiness = (await fetch(`${test.url}/readyz`)).status;
+    expect(readiness).toBe(503);
+    const during = await fetch(`${test.url}/metrics`);
+    expect(during.status).toBe(200);
+    expect(during.headers.get('connection')).toBe('close');
+    expect(await test.proc.exited).toBe(0);
+    // Not a speed bound: the process must not have closed the listener before the delay was over.
+    expect(Date.now() - start).toBeGreaterThanOrEqual(1500);
+    await expect(fetch(`${test.url}/healthz`)).rejects.toThrow();
+  });
+
+  it.each(['SIGHUP', 'SIGUSR2'] as const)('drains and exits 0 on %s, as on SIGTERM', async (signal) => {
+    const test = await startMonitorTest();
+    expect(await test.proc.stop(signal)).toBe(0);
+    expect(test.proc.output()).toContain(`"signal":"${signal}"`);
+    expect(test.proc.output()).toMatch(/"msg":"stopped"/);
   });
 
   it('exits within SHUTDOWN_TIMEOUT_MS even when a request never finishes', async () => {
@@ -114,9 +156,12 @@ describe('both services as real processes', () => {
   });
 
   it.each([
-    [MAIN.test, { PORT: 'abc' }, 'configuration error: PORT must be a whole number, got "abc"'],
-    [MAIN.agent, { APP_PORT: '70000' }, 'configuration error: APP_PORT must be between 1 and 65535, got 70000'],
-  ])('stops with one clear line on a bad setting (%s)', async (main, env, line) => {
+    ['test, PORT=abc', MAIN.test, { PORT: 'abc' }, 'configuration error: PORT must be a whole number, got "abc"'],
+    ['agent, APP_PORT=70000', MAIN.agent, { APP_PORT: '70000' }, 'configuration error: APP_PORT must be between 1 and 65535, got 70000'],
+    ['test, PORT = METRICS_PORT', MAIN.test, { PORT: '24100', METRICS_PORT: '24100' }, 'configuration error: METRICS_PORT must differ from PORT, both are 24100'],
+    ['agent, PORT = METRICS_PORT', MAIN.agent, { PORT: '24101', METRICS_PORT: '24101' }, 'configuration error: METRICS_PORT must differ from PORT, both are 24101'],
+    ['test, a 254-character HOSTNAME', MAIN.test, { HOSTNAME: 'h'.repeat(254) }, 'configuration error: HOSTNAME must be at most 253 characters (a sample\'s host), got 254'],
+  ])('stops with one clear line on a bad setting (%s)', async (_label, main, env, line) => {
     const proc = startProcess(main, env);
     expect(await proc.exited).toBe(78);
     expect(proc.output().trim()).toBe(line);

@@ -3,23 +3,15 @@
  * Prometheus (Debian's package). Missing tools skip those tests locally and fail them under
  * CI=true, where .ci/run must have installed them.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findTool, toolsAvailable } from '../tools.js';
 import { freePort, startCommand, type RunningProcess } from './processes.js';
 
 const CACHED_JAR = fileURLToPath(new URL('../../.cache/zipkin-server-exec.jar', import.meta.url));
 
-function onPath(command: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The Zipkin exec jar: ZIPKIN_JAR, the copy .ci/run caches, or one in the local Maven repository. */
 export function zipkinJar(): string | undefined {
@@ -33,15 +25,12 @@ export function zipkinJar(): string | undefined {
 
 /** Whether the real-tool tests can run; under CI=true a missing tool is an error, not a skip. */
 export function realToolsAvailable(): boolean {
-  const missing = [
-    !onPath('java') && 'java',
-    !zipkinJar() && 'the zipkin-server exec jar',
-    !onPath('prometheus') && 'prometheus',
-    !onPath('promtool') && 'promtool',
-  ].filter(Boolean);
-  if (missing.length === 0) return true;
-  if (process.env.CI === 'true') throw new Error(`CI=true but ${missing.join(', ')} missing: .ci/run must install them`);
-  return false;
+  return toolsAvailable([
+    { what: 'java', found: findTool('java') !== undefined, install: 'a Java 17 runtime, e.g. apt-get install openjdk-17-jre-headless' },
+    { what: 'the zipkin-server exec jar', found: zipkinJar() !== undefined, install: '.ci/run fetches it from Maven Central' },
+    { what: 'prometheus', found: findTool('prometheus') !== undefined, install: 'apt-get install prometheus' },
+    { what: 'promtool', found: findTool('promtool') !== undefined, install: 'apt-get install prometheus' },
+  ]);
 }
 
 async function waitFor(what: string, proc: RunningProcess, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {

@@ -1,5 +1,6 @@
 // The service graph page: fetches servicegraph/graph and draws it as SVG, left to right by
-// depth from the callers. Node names come from Prometheus labels: they only ever become text.
+// depth from the callers (servicegraph-layout.js), in time linear in nodes + edges. Node names
+// come from Prometheus labels: they only ever become text.
 'use strict';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -15,25 +16,17 @@ function element(name, attributes, text) {
   return node;
 }
 
-// Depth of each node: the longest chain of callers above it (cycles are cut).
-function depths(graph) {
-  const depth = new Map(Object.keys(graph.nodes).map((name) => [name, 0]));
-  for (let round = 0; round < depth.size; round++) {
-    for (const { source, target } of graph.edges) {
-      if (source !== target && depth.get(target) < depth.get(source) + 1) depth.set(target, Math.min(depth.get(source) + 1, depth.size));
-    }
-  }
-  return depth;
-}
-
 function draw(graph) {
   svg.replaceChildren();
-  const depth = depths(graph);
+  const depth = globalThis.serviceGraphLayout.depths(Object.keys(graph.nodes), graph.edges);
   const columns = new Map();
-  for (const [name, d] of depth) columns.set(d, [...(columns.get(d) ?? []), name]);
+  for (const [name, d] of depth) {
+    if (!columns.has(d)) columns.set(d, []);
+    columns.get(d).push(name);
+  }
   const position = new Map();
   for (const [d, names] of columns) names.sort().forEach((name, i) => position.set(name, { x: 40 + d * 320, y: 60 + i * 110 }));
-  const width = 320 * columns.size + 40;
+  const width = 320 * (Math.max(0, ...columns.keys()) + 1) + 40;
   const height = 110 * Math.max(1, ...[...columns.values()].map((names) => names.length)) + 40;
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
   const defs = element('defs', {});
@@ -44,6 +37,7 @@ function draw(graph) {
   for (const edge of graph.edges) {
     const from = position.get(edge.source);
     const to = position.get(edge.target);
+    if (!from || !to) continue; // an edge to a node the answer does not list: skip it, not the page
     const [x1, y1, x2, y2] = [from.x + 220, from.y + 20, to.x, to.y + 20];
     const group = element('g', { class: 'edge' });
     group.append(element('path', { d: `M ${x1} ${y1} C ${x1 + 50} ${y1}, ${x2 - 50} ${y2}, ${x2} ${y2}`, fill: 'none', stroke: '#2563eb', 'stroke-width': 2, 'marker-end': 'url(#arrow)' }));

@@ -1,4 +1,6 @@
-import { queryVector, type VectorSample } from './prometheus.js';
+import type { ClientDurationHistogram } from '../../shared/telemetry/metrics.js';
+import { createPrometheusClient, type PrometheusClient, type VectorSample } from './prometheus.js';
+import { sharedResults } from './shared-results.js';
 
 /** The old Istio servicegraph addon's JSON: nodes by name, edges with a `reqs/sec` label. */
 export interface ServiceGraph {
@@ -14,11 +16,31 @@ export interface GraphQuery {
 }
 
 export interface GraphSource {
-  prometheusUrl: URL;
+  prometheus: Pick<PrometheusClient, 'queryVector'>;
   /** Only edges into workloads of this namespace (mesh data), when set. */
   namespace: string | undefined;
-  timeoutMs: number;
 }
+
+export type Graph = ServiceGraph & { from: 'istio' | 'client-metrics' };
+
+/** How long a graph is reused: Prometheus scrapes every 15 s or so, and the page refreshes every 10 s. */
+const GRAPH_REUSE_MS = 5000;
+
+/**
+ * The service graph the routes serve: one Prometheus client, and identical queries made at the
+ * same time (or within GRAPH_REUSE_MS) answered from one run.
+ */
+export function createServiceGraph(options: { prometheusUrl: URL; namespace: string | undefined; timeoutMs: number; duration?: ClientDurationHistogram }) {
+  const prometheus = createPrometheusClient({ url: options.prometheusUrl, timeoutMs: options.timeoutMs, duration: options.duration });
+  const shared = sharedResults<Graph>(GRAPH_REUSE_MS, 32);
+  const source = { prometheus, namespace: options.namespace };
+  return {
+    graph: (query: GraphQuery): Promise<Graph> => shared(`${query.timeHorizon} ${query.filterEmpty}`, () => buildGraph(source, query)),
+    close: () => prometheus.close(),
+  };
+}
+
+export type ServiceGraphSource = ReturnType<typeof createServiceGraph>;
 
 /**
  * With a mesh, the edges come from Istio's standard metric, as the old addon's did (reported by
@@ -43,8 +65,8 @@ const clientEdge = ({ metric }: VectorSample) => ({
   target: metric.server_address || 'unknown',
 });
 
-export async function buildGraph(source: GraphSource, query: GraphQuery): Promise<ServiceGraph & { from: 'istio' | 'client-metrics' }> {
-  const run = (promql: string) => queryVector(source.prometheusUrl, promql, source.timeoutMs);
+export async function buildGraph(source: GraphSource, query: GraphQuery): Promise<Graph> {
+  const run = (promql: string) => source.prometheus.queryVector(promql);
   let samples = await run(meshQuery(query.timeHorizon, source.namespace));
   let from: 'istio' | 'client-metrics' = 'istio';
   let toEdge = meshEdge;
@@ -64,7 +86,8 @@ export async function buildGraph(source: GraphSource, query: GraphQuery): Promis
   const edges = [...rates.values()]
     .filter((edge) => !query.filterEmpty || edge.rate > 0)
     .sort((a, b) => a.source.localeCompare(b.source) || a.target.localeCompare(b.target));
-  const nodes: ServiceGraph['nodes'] = {};
+  // A null-prototype map: a workload named `__proto__` is a node like any other.
+  const nodes: ServiceGraph['nodes'] = Object.create(null);
   for (const { source: s, target } of edges) {
     nodes[s] = {};
     nodes[target] = {};

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { StaticFiles } from '../../shared/http/static-files.js';
 import { toDot } from './dot.js';
-import { buildGraph, type GraphQuery, type GraphSource } from './graph.js';
+import type { GraphQuery, ServiceGraphSource } from './graph.js';
 
 /** A Prometheus range: a positive count and one unit, e.g. 30s, 5m, 1h. */
 const HORIZON = /^[1-9]\d{0,5}(ms|s|m|h|d|w)$/;
@@ -19,13 +19,13 @@ function graphQuery(ctx: Context): GraphQuery {
  * `servicegraph` (a browser view), `servicegraph/graph` (the addon's JSON) and
  * `servicegraph/dotgraph` (Graphviz DOT), with the addon's `time_horizon` and `filter_empty`.
  */
-export function addServiceGraphRoutes(router: Router, base: string, source: GraphSource | undefined, staticFiles: StaticFiles): void {
+export function addServiceGraphRoutes(router: Router, base: string, source: ServiceGraphSource | undefined, staticFiles: StaticFiles): void {
   const graph = async (ctx: Context) => {
     const query = graphQuery(ctx);
     // A 5xx whose message is ours and safe: expose it, as UpstreamError does.
     if (!source) ctx.throw(503, 'the service graph needs PROMETHEUS_URL', { expose: true });
     ctx.set('Cache-Control', 'no-store');
-    return buildGraph(source, query);
+    return source.graph(query);
   };
   router.get(`${base}/servicegraph`, (ctx) => staticFiles.send(ctx, 'servicegraph.html'));
   router.get(`${base}/servicegraph/graph`, async (ctx) => {

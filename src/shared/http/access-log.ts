@@ -1,12 +1,13 @@
 import type { Context } from 'koa';
 import type { Logger } from '../logger.js';
+import type { TraceIds } from '../telemetry/trace-ids.js';
 
 export interface AccessLogEntry {
   route: string;
   status: number;
   durationMs: number;
   /** The ids of the request's span, so the line joins its trace. */
-  ids: { trace_id: string; span_id: string } | undefined;
+  ids: TraceIds | undefined;
 }
 
 /**

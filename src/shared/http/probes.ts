@@ -16,11 +16,13 @@ export class Readiness {
  * has begun, so endpoints drop this pod before it stops accepting). Neither depends on another
  * service, so a slow upstream cannot cascade into restarts. Probes sit before telemetry and
  * access logging in the middleware list: a kubelet probing every few seconds is not traffic.
+ * They answer GET and HEAD only; any other method goes on to the read-only guard's 405.
  */
 export function probes(readiness: Readiness): Middleware {
   return function answerProbes(ctx, next) {
     // While draining, tell keep-alive clients to reconnect (to another pod) after this answer.
     if (!readiness.ready) ctx.set('Connection', 'close');
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     if (ctx.path === '/healthz') {
       ctx.body = { status: 'ok' };
     } else if (ctx.path === '/readyz') {

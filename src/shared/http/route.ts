@@ -6,7 +6,9 @@ import type { Context } from 'koa';
  * cannot create a new series or span name.
  */
 export function matchedRoute(ctx: Context): string | undefined {
-  const route: unknown = (ctx as Context & { _matchedRoute?: unknown })._matchedRoute;
+  // `routerPath` is what @koa/router documents for this ("Matched route path", README, Router
+  // context); it is set when a route's handlers run, so it stays unset for unmatched requests.
+  const route: unknown = (ctx as Context & { routerPath?: unknown }).routerPath;
   return typeof route === 'string' ? route : undefined;
 }
 

@@ -32,7 +32,7 @@ export const CONTENT_SECURITY_POLICY = [
  * Safe defaults on every response, JSON included (a browser may be pointed at any URL): no MIME
  * sniffing, no referrer leaving the site, no framing, and the CSP above.
  */
-const HEADERS = Object.freeze({
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
@@ -41,10 +41,13 @@ const HEADERS = Object.freeze({
   'Cross-Origin-Resource-Policy': 'same-origin',
 });
 
+/** Their names in lower case, as Node reports them: the error handler keeps these. */
+export const SECURITY_HEADER_NAMES: readonly string[] = Object.keys(SECURITY_HEADERS).map((name) => name.toLowerCase());
+
 /** Sets them first, so error answers carry them too; hands on `next()` rather than awaiting it. */
 export function securityHeaders(): Middleware {
   return function setSecurityHeaders(ctx, next) {
-    ctx.set(HEADERS);
+    ctx.set(SECURITY_HEADERS);
     return next();
   };
 }

@@ -26,7 +26,6 @@ interface StaticFile {
 export interface StaticFiles {
   /** Answers with one file, compressed as the client accepts, or 304 when its copy is current. */
   send(ctx: Context, name: string, options?: { maxAgeSeconds?: number }): void;
-  has(name: string): boolean;
 }
 
 function listFiles(dir: string): string[] {
@@ -68,7 +67,6 @@ export function loadStaticFiles(dir: string): StaticFiles {
   }
 
   return {
-    has: (name) => files.has(name),
     send(ctx, name, { maxAgeSeconds = 0 } = {}) {
       const file = files.get(name);
       if (!file) return ctx.throw(404, 'no such asset');

@@ -1,12 +1,10 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Histogram } from 'prom-client';
-import { traceLabels } from './http-server.js';
-import { observeDuration } from './metrics.js';
+import { observeDuration, type ClientDurationHistogram } from './metrics.js';
 import { injectTraceContext } from './propagation.js';
+import { sampledTraceIds } from './trace-ids.js';
+import { redactedUrl } from '../url-credentials.js';
 
 const tracer = trace.getTracer('k8s-app-monitor');
-
-export type ClientDurationHistogram = Histogram<'http_request_method' | 'server_address' | 'server_port' | 'http_response_status_code' | 'error_type'>;
 
 /** What a failed call tells us: the HTTP status if there was one, and a bounded failure kind. */
 export interface CallFailure {
@@ -21,7 +19,7 @@ export interface CallFailure {
  */
 export async function tracedGet<T>(
   target: URL,
-  histogram: ClientDurationHistogram,
+  histogram: ClientDurationHistogram | undefined,
   headers: Record<string, string>,
   call: (headers: Record<string, string>) => Promise<T>,
 ): Promise<T> {
@@ -29,7 +27,7 @@ export async function tracedGet<T>(
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   const span = tracer.startSpan('GET', {
     kind: SpanKind.CLIENT,
-    attributes: { 'http.request.method': 'GET', 'server.address': target.hostname, 'server.port': Number(port), 'url.full': target.href },
+    attributes: { 'http.request.method': 'GET', 'server.address': target.hostname, 'server.port': Number(port), 'url.full': redactedUrl(target) },
   });
   const spanContext = trace.setSpan(context.active(), span);
   let status: number | undefined;
@@ -49,11 +47,11 @@ export async function tracedGet<T>(
   } finally {
     if (status !== undefined) span.setAttribute('http.response.status_code', status);
     span.end();
-    observeDuration(
+    if (histogram) observeDuration(
       histogram,
       { http_request_method: 'GET', server_address: target.hostname, server_port: port, http_response_status_code: status ?? '', error_type: errorType },
       (performance.now() - start) / 1000,
-      traceLabels(span),
+      sampledTraceIds(span),
     );
   }
 }

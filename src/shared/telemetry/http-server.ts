@@ -1,24 +1,13 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Span } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Middleware } from 'koa';
 import { logAccess } from '../http/access-log.js';
 import { statusOf } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import { matchedRoute, UNMATCHED_ROUTE } from '../http/route.js';
 import { methodLabel, observeDuration, type ServiceMetrics } from './metrics.js';
+import { sampledTraceIds, traceIdsOf } from './trace-ids.js';
 
 const tracer = trace.getTracer('k8s-app-monitor');
-
-/** `{trace_id, span_id}` of a sampled span, for histogram exemplars and log lines; else undefined. */
-export function traceLabels(span: Span): { trace_id: string; span_id: string } | undefined {
-  const { traceId, spanId, traceFlags } = span.spanContext();
-  return traceFlags & TraceFlags.SAMPLED ? { trace_id: traceId, span_id: spanId } : undefined;
-}
-
-/** The trace id of the active span if it is sampled (so Zipkin will have it), else undefined. */
-export function sampledTraceId(): string | undefined {
-  const span = trace.getActiveSpan();
-  return span && traceLabels(span)?.trace_id;
-}
 
 /**
  * One SERVER span, one histogram observation and one access-log line per request, made here
@@ -39,9 +28,8 @@ export function serverTelemetry(metrics: ServiceMetrics, logger: Logger): Middle
       { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': ctx.path, 'url.scheme': ctx.protocol } },
       parent,
     );
-    const spanContext = span.spanContext();
-    const ids = trace.isSpanContextValid(spanContext) ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : undefined;
-    if (ids) ctx.set('traceresponse', `00-${ids.trace_id}-${ids.span_id}-0${spanContext.traceFlags & 1}`);
+    const ids = traceIdsOf(span);
+    if (ids) ctx.set('traceresponse', `00-${ids.trace_id}-${ids.span_id}-0${span.spanContext().traceFlags & 1}`);
 
     let status = 500;
     try {
@@ -70,7 +58,7 @@ export function serverTelemetry(metrics: ServiceMetrics, logger: Logger): Middle
         metrics.httpServerDuration,
         { http_request_method: method, http_route: routeLabel, http_response_status_code: status },
         durationMs / 1000,
-        traceLabels(span),
+        sampledTraceIds(span),
       );
       // Logged here, after the span's context has closed, so the ids are passed, not mixed in.
       logAccess(logger, ctx, { route: routeLabel, status, durationMs, ids });

@@ -15,6 +15,8 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75,
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
 export const methodLabel = (method: string): string => (KNOWN_METHODS.has(method) ? method : '_OTHER');
 
+export type ClientDurationHistogram = Histogram<'http_request_method' | 'server_address' | 'server_port' | 'http_response_status_code' | 'error_type'>;
+
 export interface ServiceMetrics {
   registry: Registry<OpenMetricsContentType>;
   httpServerDuration: Histogram<'http_request_method' | 'http_route' | 'http_response_status_code'>;
@@ -41,7 +43,10 @@ export function createServiceMetrics(): ServiceMetrics {
   return { registry, httpServerDuration };
 }
 
-export function createClientDurationHistogram(registry: Registry<OpenMetricsContentType>) {
+/** The registry's client histogram, made on first use: every outbound client of a service shares it. */
+export function clientDurationHistogram(registry: Registry<OpenMetricsContentType>): ClientDurationHistogram {
+  const existing = registry.getSingleMetric(HTTP_CLIENT_DURATION);
+  if (existing) return existing as ClientDurationHistogram;
   return new Histogram({
     name: HTTP_CLIENT_DURATION,
     help: 'Duration of outbound HTTP requests; error_type names the failure (timeout, connection_refused, …) or is empty.',

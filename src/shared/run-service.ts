@@ -1,0 +1,95 @@
+/**
+ * The process side of a service, shared by both main.ts files: build the service (a bad setting
+ * exits 78 with one line), listen on its public port and on METRICS_PORT, and shut down in the
+ * right order on SIGTERM, SIGINT, SIGHUP or SIGUSR2: fail readiness, wait SHUTDOWN_DELAY_MS,
+ * drain, then the service's own release and the span flush (after the drain, or the spans of the
+ * drained requests would be lost).
+ */
+import type { RequestListener } from 'node:http';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+import { ConfigError, type CommonConfig } from './config.js';
+import type { Logger } from './logger.js';
+import { exitUnlessSupportedNode } from './node-version.js';
+import { listen, drain, type Listening } from './server.js';
+import type { Readiness } from './http/probes.js';
+import { metricsEndpoint } from './telemetry/exposition.js';
+import type { ServiceMetrics } from './telemetry/metrics.js';
+import { shutdownTracing } from './telemetry/tracing-shutdown.js';
+import { reportTelemetryWarningsTo } from './telemetry/warnings.js';
+
+/** What a service's main.ts builds and hands over. */
+export interface Service {
+  config: CommonConfig;
+  logger: Logger;
+  readiness: Readiness;
+  metrics: ServiceMetrics;
+  /** The public port and its handler (the Koa app's callback). */
+  port: number;
+  handler: RequestListener;
+  /** The service's own shutdown work, run after the drain (e.g. close upstream connections). */
+  release?: () => void;
+}
+
+export async function runService(build: () => Service | Promise<Service>): Promise<void> {
+  // Also checked by the tracing preload; this covers a service started without it.
+  exitUnlessSupportedNode();
+  let service: Service;
+  try {
+    service = await build();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`configuration error: ${error.message}\n`);
+    process.exit(78); // EX_CONFIG (sysexits.h)
+  }
+  const { config, logger, readiness, metrics } = service;
+  // Exports run on timers started inside some request; log outside it, not under its trace id.
+  reportTelemetryWarningsTo((message, fields) => context.with(ROOT_CONTEXT, () => logger.warn(fields, message)));
+  const listeners = [
+    { name: 'http', port: service.port, handler: service.handler },
+    { name: 'metrics', port: config.metricsPort, handler: metricsEndpoint(metrics.registry, (err) => logger.error({ err }, 'collecting metrics failed')) },
+  ];
+
+  const servers: Listening[] = [];
+  try {
+    for (const { name, port, handler } of listeners) {
+      const listening = await listen(handler, port, config.listenHost, config.httpTimeouts);
+      servers.push(listening);
+      logger.info({ listener: name, port: listening.port }, `listening on port ${listening.port} (${name})`);
+    }
+  } catch (error) {
+    const { code, port } = error as { code?: string; port?: number };
+    process.stderr.write(`cannot listen on port ${port ?? '?'}: ${code ?? String(error)}\n`);
+    process.exit(1);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    // A second signal must not cut the drain short: the timeout already bounds it.
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, delay_ms: config.shutdownDelayMs }, 'shutting down');
+    // Readiness fails first while the listener still serves, so load balancers that poll
+    // /readyz (and Kubernetes endpoints, which drop a terminating pod) stop sending before it
+    // stops accepting. Without this, only a preStop hook would give them that time.
+    readiness.markShuttingDown();
+    await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+    const clean = await Promise.all(servers.map(({ server }) => drain(server, config.shutdownTimeoutMs)));
+    if (!clean.every(Boolean)) logger.warn({ timeout_ms: config.shutdownTimeoutMs }, 'cut connections still open at the shutdown timeout');
+    // Flushing spans to a slow or absent collector must not hold the exit past the same bound.
+    const flushBound = new Promise<void>((resolve) => setTimeout(() => {
+      logger.warn({ timeout_ms: config.shutdownTimeoutMs }, 'gave up flushing at the shutdown timeout');
+      resolve();
+    }, config.shutdownTimeoutMs).unref());
+    const afterDrain = async () => {
+      service.release?.();
+      await shutdownTracing();
+    };
+    await Promise.race([afterDrain().catch((err: unknown) => logger.warn({ err }, 'flush after drain failed')), flushBound]);
+    logger.info('stopped');
+    // The log destination is asynchronous: exit only once it has written everything.
+    logger.flush(() => process.exit(0));
+  };
+  // SIGHUP (a closed terminal, some supervisors) and SIGUSR2 (nodemon and others) would
+  // otherwise end the process at once, without the drain.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2'] as const) process.on(signal, () => void stop(signal));
+}
