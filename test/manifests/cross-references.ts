@@ -1,9 +1,10 @@
 /**
  * Every name a manifest refers to must exist in the same build: Service selectors and target
  * ports, service accounts, HPA/PDB targets, Ingress backends, Istio hosts, gateways, ports,
- * selectors and principals. Returns one message per broken reference.
+ * selectors and principals, PodMonitor selectors and ports. Returns one message per broken reference.
  */
 import { containers, named, ofKind, podLabels, selects, type K8sObject } from './objects.js';
+import { SIDECAR_METRICS_PORT, SIDECAR_METRICS_PORT_NAME } from './policies.js';
 
 /** Principals outside this build that policies may name: the Istio ingress gateway's. */
 const EXTERNAL_PRINCIPALS = new Set(['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account']);
@@ -49,6 +50,8 @@ export function crossReferenceErrors(objects: K8sObject[]): string[] {
     if (pods.length === 0) errors.push(`NetworkPolicy/${n.metadata.name}: selects no pods`);
     for (const rule of n.spec.ingress ?? []) {
       for (const { port } of rule.ports ?? []) {
+        // The sidecar's port is added to the pod at admission, by Istio's injector.
+        if (port === SIDECAR_METRICS_PORT) continue;
         if (!pods.every((pod) => portsOf(pod).some((p) => p.containerPort === port || p.name === port))) errors.push(`NetworkPolicy/${n.metadata.name}: port ${port} is not served by the pods`);
       }
       for (const peer of rule.from ?? []) {
@@ -75,6 +78,17 @@ export function crossReferenceErrors(objects: K8sObject[]): string[] {
   }
   for (const dr of ofKind(objects, 'DestinationRule')) {
     if (!named(objects, 'Service', dr.spec.host.split('.')[0])) errors.push(`DestinationRule/${dr.metadata.name}: host ${dr.spec.host} is no Service`);
+  }
+  for (const m of ofKind(objects, 'PodMonitor')) {
+    const where = `PodMonitor/${m.metadata.name}`;
+    const values = (key: string) => m.spec.selector.matchExpressions?.find((e: { key: string; operator: string }) => e.key === key && e.operator === 'In')?.values as string[] | undefined;
+    const pods = deployments.filter((d) => selects(m.spec.selector.matchLabels, podLabels(d)) || (values('app') ?? []).includes(podLabels(d).app!));
+    if (pods.length === 0) errors.push(`${where}: selects no pods`);
+    for (const name of values('app') ?? []) if (!named(objects, 'Deployment', name)) errors.push(`${where}: no Deployment ${name}`);
+    for (const { port } of m.spec.podMetricsEndpoints) {
+      if (port === SIDECAR_METRICS_PORT_NAME) continue;
+      if (!pods.every((pod) => portsOf(pod).some((p) => p.name === port))) errors.push(`${where}: port ${port} is not served by the pods`);
+    }
   }
   for (const kind of ['AuthorizationPolicy', 'PeerAuthentication']) {
     for (const policy of ofKind(objects, kind)) {

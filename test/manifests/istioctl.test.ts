@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ALL_IN_ONE } from '../../scripts/render-all-in-one.mjs';
 import { named, ofKind, parseObjects, ROOT } from './objects.js';
 import { findTool } from './tools.js';
+import { SIDECAR_METRICS_PORT, SIDECAR_METRICS_PORT_NAME } from './policies.js';
 
 const istioctl = findTool('istioctl');
 if (!istioctl && process.env.CI === 'true') throw new Error('CI=true but istioctl is missing: .ci/run must build it');
@@ -54,6 +55,13 @@ describe.skipIf(!istioctl)('istioctl on the all-in-one manifest', () => {
       const names = [...(pod.initContainers ?? []), ...pod.containers].map((c: { name: string }) => c.name);
       expect(names, deployment.metadata.name).toContain('istio-proxy');
       expect(names).toContain(deployment.metadata.name);
+      // Metrics merging off: the app port keeps its annotation (merging would rewrite it to
+      // 15020) and the sidecar serves its own stats on the port the PodMonitor and scrape job name.
+      const annotations = deployment.spec.template.metadata.annotations;
+      const appContainer = pod.containers.find((c: { name: string }) => c.name === deployment.metadata.name);
+      expect(annotations['prometheus.io/port']).toBe(String(appContainer.ports.find((p: { name: string }) => p.name === 'http-metrics').containerPort));
+      const proxy = [...(pod.initContainers ?? []), ...pod.containers].find((c: { name: string }) => c.name === 'istio-proxy');
+      expect(proxy.ports).toContainEqual(expect.objectContaining({ name: SIDECAR_METRICS_PORT_NAME, containerPort: SIDECAR_METRICS_PORT }));
     }
   }, 120_000);
 });

@@ -129,6 +129,33 @@ describe('the checks themselves', () => {
     ]);
   });
 
+  it('catch a pod whose metrics a sidecar would merge (exemplars lost)', () => {
+    const objects = broken((o) => delete testDeployment(o).spec.template.metadata.annotations['prometheus.istio.io/merge-metrics']);
+    expect(policyErrors(objects)).toEqual(['Deployment/k8s-app-monitor-test: prometheus.istio.io/merge-metrics is not "false"']);
+  });
+
+  it('catch a NetworkPolicy that keeps Prometheus from the sidecar\'s metrics port', () => {
+    const objects = broken((o) => {
+      const rule = named(o, 'NetworkPolicy', 'k8s-app-monitor-agent')!.spec.ingress.find((r: { ports: { port: number }[] }) => r.ports.some((p) => p.port === 15090));
+      rule.ports = rule.ports.filter((p: { port: number }) => p.port !== 15090);
+    });
+    expect(policyErrors(objects)).toEqual([
+      'Deployment/k8s-app-monitor-agent: no NetworkPolicy admits namespace monitoring to port 15090',
+      'Deployment/k8s-app-monitor-agent: no NetworkPolicy admits namespace istio-system to port 15090',
+    ]);
+  });
+
+  it('catch a NetworkPolicy that admits Prometheus\'s namespace to neither metrics port', () => {
+    const objects = broken((o) => {
+      const rule = named(o, 'NetworkPolicy', 'k8s-app-monitor-test')!.spec.ingress.find((r: { ports: { port: number }[] }) => r.ports.some((p) => p.port === 15090));
+      rule.from = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } } }];
+    });
+    expect(policyErrors(objects)).toEqual([
+      'Deployment/k8s-app-monitor-test: no NetworkPolicy admits namespace monitoring to port 9464',
+      'Deployment/k8s-app-monitor-test: no NetworkPolicy admits namespace monitoring to port 15090',
+    ]);
+  });
+
   it('catch an Ingress to a metrics port', () => {
     const objects = structuredClone(builds['k8s/overlays/ingress-host']);
     named(objects, 'Ingress', 'k8s-app-monitor-agent')!.spec.rules[0].http.paths[0].backend.service.port = { name: 'http-metrics' };

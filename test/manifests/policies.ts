@@ -3,9 +3,33 @@
  * service-account token, the labels Istio needs, named ports — and no route from outside to a
  * metrics port. Returns one message per violation.
  */
-import { containers, ofKind, type K8sObject } from './objects.js';
+import { containers, ofKind, podLabels, selects, type K8sObject } from './objects.js';
 
 const METRICS_PORT_NAME = 'http-metrics';
+/** The Istio sidecar's own metrics (Envoy's /stats/prometheus): istio_requests_total. */
+export const SIDECAR_METRICS_PORT = 15090;
+/** The name Istio's injector gives that port on the istio-proxy container. */
+export const SIDECAR_METRICS_PORT_NAME = 'http-envoy-prom';
+/** Where Prometheus runs: kube-prometheus-stack's usual namespace, and Istio's addon's. */
+const MONITORING_NAMESPACES = ['monitoring', 'istio-system'];
+
+type Peer = { namespaceSelector?: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }; podSelector?: unknown; ipBlock?: unknown };
+
+/** Whether a NetworkPolicy peer admits every pod of the namespace (by its kubernetes.io/metadata.name label). */
+function admitsNamespace(peer: Peer, namespace: string): boolean {
+  if (!peer.namespaceSelector || peer.podSelector || peer.ipBlock) return false;
+  const labels = { 'kubernetes.io/metadata.name': namespace };
+  const { matchLabels = {}, matchExpressions = [] } = peer.namespaceSelector;
+  return Object.entries(matchLabels).every(([k, v]) => labels[k as keyof typeof labels] === v)
+    && matchExpressions.every((e) => e.operator === 'In' && e.key in labels && (e.values ?? []).includes(labels[e.key as keyof typeof labels]));
+}
+
+/** Whether some NetworkPolicy selecting the pods lets the namespace reach the port. */
+function admits(policies: K8sObject[], pod: Record<string, string>, port: number, namespace: string): boolean {
+  return policies.filter((n) => selects(n.spec.podSelector.matchLabels, pod)).some((n) =>
+    (n.spec.ingress ?? []).some((rule: { from?: Peer[]; ports?: { port: number | string }[] }) =>
+      (rule.from ?? []).some((peer) => admitsNamespace(peer, namespace)) && (rule.ports ?? []).some((p) => p.port === port)));
+}
 
 export function policyErrors(objects: K8sObject[]): string[] {
   const errors: string[] = [];
@@ -30,6 +54,14 @@ export function policyErrors(objects: K8sObject[]): string[] {
     if (psc.seccompProfile?.type !== 'RuntimeDefault') fail(where, 'seccompProfile is not RuntimeDefault');
     const annotations = d.spec.template.metadata.annotations ?? {};
     if (annotations['prometheus.io/scrape'] !== 'true' || !annotations['prometheus.io/port']) fail(where, 'Prometheus scrape annotations missing');
+    // Merged by a sidecar, the app's OpenMetrics (with exemplars) would become plain text on 15020.
+    if (annotations['prometheus.istio.io/merge-metrics'] !== 'false') fail(where, 'prometheus.istio.io/merge-metrics is not "false"');
+    const networkPolicies = ofKind(objects, 'NetworkPolicy');
+    for (const port of [Number(annotations['prometheus.io/port']), SIDECAR_METRICS_PORT]) {
+      for (const namespace of MONITORING_NAMESPACES) {
+        if (!admits(networkPolicies, podLabels(d), port, namespace)) fail(where, `no NetworkPolicy admits namespace ${namespace} to port ${port}`);
+      }
+    }
     for (const c of containers(d)) {
       const at = `${where} container ${c.name}`;
       const sc = c.securityContext ?? {};

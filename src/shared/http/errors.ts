@@ -1,6 +1,14 @@
 import { STATUS_CODES } from 'node:http';
+import { trace } from '@opentelemetry/api';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
+import { SECURITY_HEADER_NAMES } from './security-headers.js';
+
+/**
+ * Headers that describe the connection, the response's security or its trace rather than the
+ * content, and so stay on an error answer; every other header set before the error is dropped.
+ */
+const KEPT_ON_ERROR = new Set([...SECURITY_HEADER_NAMES, 'connection', 'traceresponse']);
 
 interface HttpErrorLike {
   status?: unknown;
@@ -28,6 +36,11 @@ function send(ctx: Parameters<Middleware>[0], status: number, message: string): 
  * messages marked safe (`expose`, set by ctx.throw for 4xx) reach the client; a 5xx answers with
  * its status text and the details go to the log, never the stack (koa's own onerror does the same).
  * An unmatched request (404 with no body) gets the same JSON shape.
+ *
+ * It sits inside the request's telemetry middleware, so the 5xx line is logged in the request's
+ * span (with its trace_id and span_id) and the span records the exception. Headers set before the
+ * error (a cache lifetime, an ETag, a content encoding) are removed first, as koa's onerror does,
+ * so they cannot describe the error body.
  */
 export function errorHandler(logger: Logger): Middleware {
   return async function handleErrors(ctx, next) {
@@ -40,8 +53,12 @@ export function errorHandler(logger: Logger): Middleware {
       const status = statusOf(error);
       const { expose, headers, message } = (error ?? {}) as HttpErrorLike;
       const safe = expose === true && typeof message === 'string';
-      if (status >= 500) logger.error({ err: error, status }, 'request failed');
-      ctx.res.removeHeader('Content-Length');
+      if (status >= 500) {
+        logger.error({ err: error, status }, 'request failed');
+        trace.getActiveSpan()?.recordException(error as Error);
+      }
+      if (ctx.headerSent || !ctx.writable) return; // nothing more can be said on this response
+      for (const name of ctx.res.getHeaderNames()) if (!KEPT_ON_ERROR.has(name)) ctx.res.removeHeader(name);
       if (headers && typeof headers === 'object') ctx.set(headers as Record<string, string>);
       send(ctx, status, safe ? (message as string) : (STATUS_CODES[status] ?? 'Error'));
     }

@@ -17,8 +17,9 @@ export interface AppParts {
 
 /**
  * The one ordered middleware list both services share: security headers on every response,
- * errors (so everything below is caught), probes (kept out of logs and telemetry), the request's
- * span, duration and access-log line, the read-only guard, routes. Few layers, on purpose: each
+ * probes (kept out of logs and telemetry), the request's span, duration and access-log line,
+ * errors (inside the span, so the error line carries its trace id and the span sees the final
+ * status; nothing above it throws), the read-only guard, routes. Few layers, on purpose: each
  * costs a promise and a closure per request (see bench/).
  */
 export function buildKoaApp({ logger, readiness, router, metrics }: AppParts): Koa {
@@ -27,9 +28,9 @@ export function buildKoaApp({ logger, readiness, router, metrics }: AppParts): K
   app.silent = true;
   app.on('error', (err: unknown) => logger.warn({ err }, 'response stream error'));
   app.use(securityHeaders());
-  app.use(errorHandler(logger));
   app.use(probes(readiness));
   app.use(serverTelemetry(metrics, logger));
+  app.use(errorHandler(logger));
   app.use(acceptOnlyReads());
   app.use(router.routes());
   return app;

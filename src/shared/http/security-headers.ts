@@ -41,6 +41,9 @@ const HEADERS = Object.freeze({
   'Cross-Origin-Resource-Policy': 'same-origin',
 });
 
+/** Their names in lower case, as Node reports them: the error handler keeps these. */
+export const SECURITY_HEADER_NAMES: readonly string[] = Object.keys(HEADERS).map((name) => name.toLowerCase());
+
 /** Sets them first, so error answers carry them too; hands on `next()` rather than awaiting it. */
 export function securityHeaders(): Middleware {
   return function setSecurityHeaders(ctx, next) {
