@@ -14,15 +14,15 @@ import { containers, kustomize, named, ofKind, parseObjects } from './objects.js
 import { crossReferenceErrors } from './cross-references.js';
 import { policyErrors } from './policies.js';
 import { unknownFieldErrors, validationErrors } from './schemas.js';
-import { CHART, EQUIVALENT_VALUES, helmTemplate, objectDifferences, runHelm, withoutGeneratorLabels } from './helm.js';
+import { CHART, EQUIVALENT_VALUES, helmTemplate, kustomizeWith, objectDifferences, runHelm, withoutGeneratorLabels } from './helm.js';
 import { findTool } from './tools.js';
 
 const helm = findTool('helm');
 if (!helm && process.env.CI === 'true') throw new Error('CI=true but helm is missing: .ci/run must build it (scripts/tools/helm.sh)');
 
 describe.skipIf(!helm)('the Helm chart', () => {
-  describe.each(EQUIVALENT_VALUES)('with the values of $kustomization ($what)', ({ kustomization, values }) => {
-    const fromKustomize = parseObjects(kustomize(kustomization));
+  describe.each(EQUIVALENT_VALUES)('with the values of $kustomization $components ($what)', ({ kustomization, components, values }) => {
+    const fromKustomize = parseObjects(kustomizeWith(kustomization, components));
     const fromHelm = helmTemplate(helm!, { values });
 
     it('renders the same objects as kubectl kustomize, differing only in the generator labels', () => {
@@ -86,7 +86,7 @@ describe.skipIf(!helm)('the Helm chart', () => {
     expect(named(objects, 'Service', 'k8s-app-monitor-test')!.spec.ports[0].port).toBe(3300);
     expect(named(objects, 'Ingress', 'k8s-app-monitor-agent')!.spec).toMatchObject({ ingressClassName: 'nginx', rules: [{ host: 'monitor.example.com' }] });
     expect(new Set(objects.map((o) => o.metadata.namespace ?? o.metadata.name))).toEqual(new Set(['apps']));
-    expect(ofKind(objects, 'PodMonitor')).toHaveLength(2);
+    expect(ofKind(objects, 'PodMonitor').map((o) => o.metadata.name).sort()).toEqual(['k8s-app-monitor', 'k8s-app-monitor-sidecars']);
     expect(ofKind(objects, 'PrometheusRule')).toHaveLength(1);
     expect(crossReferenceErrors(objects)).toEqual([]);
     expect(policyErrors(objects)).toEqual([]);

@@ -4,21 +4,46 @@
  * in the labels that name the generator.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { parseObjects, ROOT, type K8sObject } from './objects.js';
+import { stringify } from 'yaml';
+import { kustomize, parseObjects, ROOT, type K8sObject } from './objects.js';
 
 export const CHART = 'charts/k8s-app-monitor';
 
 /** The labels by which the two generators may differ, and nothing else. */
 export const GENERATOR_LABELS = ['app.kubernetes.io/managed-by', 'helm.sh/chart'];
 
-/** Each kustomize build and the chart values that must render the same objects. */
+/**
+ * Each kustomize build (a kustomization, plus Components no overlay of ours includes) and the
+ * chart values that must render the same objects.
+ */
 export const EQUIVALENT_VALUES = [
-  { kustomization: 'k8s/base', values: [] as string[], what: 'defaults (ingress none, no mesh)' },
-  { kustomization: 'k8s/overlays/ingress-path', values: [`${CHART}/ci/ingress-path-values.yaml`], what: 'ingress.method=path' },
-  { kustomization: 'k8s/overlays/ingress-host', values: [`${CHART}/ci/ingress-host-values.yaml`], what: 'ingress.method=host' },
-  { kustomization: 'k8s/overlays/istio', values: [`${CHART}/ci/istio-values.yaml`], what: 'istio.enabled=true' },
-] as const;
+  { kustomization: 'k8s/base', components: [], values: [], what: 'defaults (ingress none, no mesh)' },
+  { kustomization: 'k8s/overlays/ingress-path', components: [], values: [`${CHART}/ci/ingress-path-values.yaml`], what: 'ingress.method=path' },
+  { kustomization: 'k8s/overlays/ingress-host', components: [], values: [`${CHART}/ci/ingress-host-values.yaml`], what: 'ingress.method=host' },
+  { kustomization: 'k8s/overlays/istio', components: [], values: [`${CHART}/ci/istio-values.yaml`], what: 'istio.enabled=true' },
+  { kustomization: 'k8s/base', components: ['k8s/components/monitoring'], values: [`${CHART}/ci/monitoring-values.yaml`], what: 'monitoring.*.enabled=true' },
+] as const satisfies readonly { kustomization: string; components: readonly string[]; values: readonly string[]; what: string }[];
+
+/** `kubectl kustomize` of a kustomization with Components added, as a user's own overlay adds them. */
+export function kustomizeWith(kustomization: string, components: readonly string[]): string {
+  if (components.length === 0) return kustomize(kustomization);
+  const dir = mkdtempSync(join(ROOT, 'test/manifests/.helm-overlay-'));
+  const up = relative(dir, ROOT);
+  try {
+    writeFileSync(join(dir, 'kustomization.yaml'), stringify({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: [join(up, kustomization)],
+      components: components.map((c) => join(up, c)),
+    }));
+    return kustomize(relative(ROOT, dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export interface HelmResult {
   status: number | null;

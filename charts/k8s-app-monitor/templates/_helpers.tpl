@@ -36,13 +36,21 @@ labels:
   {{- end }}
 {{- end }}
 
-{{/* metadata of the overlay objects (Ingress, Istio, monitoring): no part-of label, as in kustomize. */}}
+{{/*
+metadata of the overlay and Component objects (Ingress, Istio, monitoring): no part-of label, as
+in kustomize. Call with (list $ name) or (list $ name extraLabels).
+*/}}
 {{- define "k8s-app-monitor.overlayMetadata" -}}
 {{- $root := index . 0 -}}
 name: {{ index . 1 }}
 namespace: {{ include "k8s-app-monitor.namespace" $root }}
 labels:
   {{- include "k8s-app-monitor.helmLabels" $root | nindent 2 }}
+  {{- if gt (len .) 2 }}
+  {{- with index . 2 }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+  {{- end }}
 {{- end }}
 
 {{/* The environment both services share after their own settings, in the base's order. */}}
