@@ -92,18 +92,19 @@ describe.skipIf(!helm)('the Helm chart', () => {
     expect(policyErrors(objects)).toEqual([]);
   });
 
+  // Helm reports the value by its JSON pointer, with what was wrong and what is allowed.
   it.each([
-    [['ingress.method=paths'], /ingress\.method.*(must be one of|value must be one of).*none.*path.*host/s],
-    [['agent.appPort=abc'], /agent\.appPort.*(expected|got) (integer|string)/s],
-    [['test.replicas=-1'], /test\.replicas.*minimum/s],
-    [['tracing.sampler=sometimes'], /tracing\.sampler/],
-    [['image.tag=v1 2'], /image\.tag/],
-    [['agent.serviceNmae=x'], /agent.*serviceNmae.*not allowed|additional properties 'serviceNmae' not allowed/s],
+    [['ingress.method=paths'], "at '/ingress/method': value must be one of 'none', 'path', 'host'"],
+    [['agent.appPort=abc'], "at '/agent/appPort': got string, want integer"],
+    [['test.replicas=-1'], "at '/test/replicas': minimum: got -1, want 0"],
+    [['tracing.sampler=sometimes'], "at '/tracing/sampler': value must be one of '', 'always_on'"],
+    [['image.tag=v1 2'], "at '/image/tag': 'v1 2' does not match pattern"],
+    [['agent.serviceNmae=x'], "at '/agent': additional properties 'serviceNmae' not allowed"],
   ])('rejects bad values with a message naming the setting: --set %s', (set, message) => {
     const result = runHelm(helm!, ['template', 'k8s-app-monitor', CHART, ...set.flatMap((s) => ['--set', s])]);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/values don't meet the specifications of the schema/);
-    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain(message);
     expect(result.stdout).toBe('');
   });
 
