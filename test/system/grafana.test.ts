@@ -18,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allPanels, loadDashboard, MESH_DASHBOARDS, SERVICE_DASHBOARDS, type Dashboard } from '../manifests/dashboards.js';
 import { grafanaAvailable, readDatasources, startGrafana, type Grafana } from './grafana.js';
 import { istioOpenMetrics } from './istio-series.js';
-import { freePort, startMonitorAgent, startMonitorTest, stopAll } from './processes.js';
+import { driveDashboardTraffic, startDashboardServices } from './dashboard-traffic.js';
+import { stopAll } from './processes.js';
 import { realToolsAvailable, startPrometheus, startZipkin, type Zipkin } from './tools.js';
 
 const DASHBOARDS = [...SERVICE_DASHBOARDS, ...MESH_DASHBOARDS];
@@ -46,34 +47,17 @@ describe.skipIf(!realToolsAvailable() || !grafanaAvailable())('the dashboards in
   beforeAll(async () => {
     zipkin = await startZipkin();
     const tracing = { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint, OTEL_BSP_SCHEDULE_DELAY: '200' };
-    const test = await startMonitorTest(tracing);
-    const agent = await startMonitorAgent(test.port, tracing);
-    // A second agent whose upstream is down: 502s and failed upstream calls for the error panels.
-    const brokenAgent = await startMonitorAgent(await freePort(), tracing);
+    const services = await startDashboardServices(tracing);
     // The mesh dashboard's Istio series, backfilled into the same Prometheus that scrapes the services.
     const dir = mkdtempSync(join(tmpdir(), 'grafana-prometheus-'));
     const now = Math.floor(Date.now() / 1000);
     writeFileSync(join(dir, 'istio.om'), istioOpenMetrics(now - 2, 10, 10));
     execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'istio.om'), join(dir, 'data')], { stdio: 'ignore' });
-    const prometheus = await startPrometheus(
-      [
-        { job: 'k8s-app-monitor-test', app: 'k8s-app-monitor-test', ports: [test.metricsPort] },
-        { job: 'k8s-app-monitor-agent', app: 'k8s-app-monitor-agent', ports: [agent.metricsPort, brokenAgent.metricsPort] },
-      ],
-      { dataDir: join(dir, 'data') },
-    );
+    const prometheus = await startPrometheus(services.targets, { dataDir: join(dir, 'data') });
     // Grafana starts (and migrates its database) while the traffic runs.
     const started = startGrafana({ prometheus: prometheus.url, zipkin: zipkin.url });
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      await Promise.all([
-        fetch(`${agent.url}/k8s-app-monitor-agent/api/metrics`).then((r) => r.arrayBuffer()),
-        fetch(`${agent.url}/api/metrics`).then((r) => r.arrayBuffer()),
-        fetch(`${test.url}/metrics/no-such-app`).then((r) => r.arrayBuffer()),
-        fetch(`${brokenAgent.url}/api/metrics`).then((r) => r.arrayBuffer()),
-      ]);
-      await sleep(20);
-    }
+    started.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    await driveDashboardTraffic(services, 10_000);
     await sleep(2500); // two more scrapes
     grafana = await started;
     window.from = String(Date.now() - 5 * 60_000);

@@ -4,7 +4,7 @@
  * project's own provisioning files from compose/grafana — the same files compose mounts — with
  * only the addresses of Prometheus, Zipkin and the dashboards folder changed to this machine's.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -72,6 +72,7 @@ export async function startGrafana(urls: { prometheus: string; zipkin: string })
     '[database]', 'wal = true',
   ].join('\n'));
   const proc = startCommand(GRAFANA_BIN, ['server', `--homepath=${GRAFANA_HOME}`, `--config=${join(dir, 'grafana.ini')}`], {});
+  void proc.exited.then(() => rmSync(dir, { recursive: true, force: true }));
   const url = `http://127.0.0.1:${port}`;
   const auth = `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
   const deadline = Date.now() + 180_000; // first start migrates a new SQLite database: slow on a busy 2-core machine
