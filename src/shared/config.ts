@@ -92,6 +92,32 @@ export interface CommonConfig {
   readonly shutdownTimeoutMs: number;
   /** Address to bind; undefined means all interfaces (Node's dual-stack default), as a container needs. */
   readonly listenHost: string | undefined;
+  readonly httpTimeouts: HttpTimeouts;
+}
+
+/**
+ * How long an idle keep-alive connection stays open, and how long a request's headers may take.
+ * Node closes idle connections after 5 s by default; a proxy in front (Envoy: one hour unless its
+ * DestinationRule says otherwise) that sends a request on a connection Node is closing gets a
+ * reset, `503 UC`. So the server must outlast the proxy's idle timeout (60 s in istio/component),
+ * and headersTimeout must exceed keepAliveTimeout, or Node cuts idle connections by that timer
+ * first (https://github.com/nodejs/node/issues/27363).
+ */
+export interface HttpTimeouts {
+  readonly keepAliveTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+}
+
+/** Node's default server.requestTimeout: headersTimeout may not exceed it. */
+const REQUEST_TIMEOUT_MS = 300_000;
+
+function readHttpTimeouts(env: Env): HttpTimeouts {
+  const keepAliveTimeoutMs = readInteger(env, 'KEEP_ALIVE_TIMEOUT_MS', 65_000, { min: 1_000, max: REQUEST_TIMEOUT_MS - 1 });
+  const headersTimeoutMs = readInteger(env, 'HEADERS_TIMEOUT_MS', keepAliveTimeoutMs + 1_000, { min: 1_000, max: REQUEST_TIMEOUT_MS });
+  if (headersTimeoutMs <= keepAliveTimeoutMs) {
+    throw new ConfigError(`HEADERS_TIMEOUT_MS must be greater than KEEP_ALIVE_TIMEOUT_MS (${keepAliveTimeoutMs}), got ${headersTimeoutMs}`);
+  }
+  return { keepAliveTimeoutMs, headersTimeoutMs };
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -103,5 +129,6 @@ export function readCommonConfig(env: Env, defaultMetricsPort: number): CommonCo
     logLevel: readEnum(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
     listenHost: raw(env, 'LISTEN_HOST'),
+    httpTimeouts: readHttpTimeouts(env),
   };
 }

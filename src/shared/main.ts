@@ -32,7 +32,7 @@ export async function runService(build: () => ServiceSpec | Promise<ServiceSpec>
   const servers: Listening[] = [];
   try {
     for (const { name, port, handler } of spec.listeners) {
-      const listening = await listen(handler, port, config.listenHost);
+      const listening = await listen(handler, port, config.listenHost, config.httpTimeouts);
       servers.push(listening);
       logger.info({ listener: name, port: listening.port }, `listening on port ${listening.port} (${name})`);
     }

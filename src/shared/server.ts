@@ -1,6 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { HttpTimeouts } from './config.js';
 
 export interface Listening {
   server: Server;
@@ -19,8 +20,8 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
 }
 
 /** Listens and resolves once the port is bound (port 0 picks a free one, for tests). */
-export function listen(handler: RequestListener, port: number, host: string | undefined): Promise<Listening> {
-  const server = createServer(handler);
+export function listen(handler: RequestListener, port: number, host: string | undefined, timeouts: HttpTimeouts): Promise<Listening> {
+  const server = createServer({ keepAliveTimeout: timeouts.keepAliveTimeoutMs, headersTimeout: timeouts.headersTimeoutMs }, handler);
   server.on('clientError', answerClientError);
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -41,10 +41,18 @@ describe('config readers', () => {
   });
 
   it('reads the common settings with defaults', () => {
-    expect(readCommonConfig({}, 9464)).toEqual({ metricsPort: 9464, logLevel: 'info', shutdownTimeoutMs: 10_000, listenHost: undefined });
+    expect(readCommonConfig({}, 9464)).toEqual({ metricsPort: 9464, logLevel: 'info', shutdownTimeoutMs: 10_000, listenHost: undefined, httpTimeouts: { keepAliveTimeoutMs: 65_000, headersTimeoutMs: 66_000 } });
     expect(readCommonConfig({ METRICS_PORT: '9100' }, 9464).metricsPort).toBe(9100);
     expect(() => readCommonConfig({ LOG_LEVEL: 'loud' }, 9464)).toThrow(/LOG_LEVEL must be one of fatal, error/);
     expect(() => readCommonConfig({ SHUTDOWN_TIMEOUT_MS: 'soon' }, 9464)).toThrow(/SHUTDOWN_TIMEOUT_MS/);
     expect(() => readCommonConfig({ METRICS_PORT: '99999' }, 9464)).toThrow(/^METRICS_PORT must be between 1 and 65535/);
+  });
+
+  it('keeps idle connections open longer than a proxy does, and waits for headers longer still', () => {
+    expect(readCommonConfig({ KEEP_ALIVE_TIMEOUT_MS: '120000' }, 9464).httpTimeouts).toEqual({ keepAliveTimeoutMs: 120_000, headersTimeoutMs: 121_000 });
+    expect(readCommonConfig({ KEEP_ALIVE_TIMEOUT_MS: '70000', HEADERS_TIMEOUT_MS: '90000' }, 9464).httpTimeouts).toEqual({ keepAliveTimeoutMs: 70_000, headersTimeoutMs: 90_000 });
+    expect(() => readCommonConfig({ HEADERS_TIMEOUT_MS: '65000' }, 9464)).toThrow(/^HEADERS_TIMEOUT_MS must be greater than KEEP_ALIVE_TIMEOUT_MS \(65000\), got 65000$/);
+    expect(() => readCommonConfig({ HEADERS_TIMEOUT_MS: '400000' }, 9464)).toThrow(/^HEADERS_TIMEOUT_MS must be between 1000 and 300000/);
+    expect(() => readCommonConfig({ KEEP_ALIVE_TIMEOUT_MS: '0' }, 9464)).toThrow(/^KEEP_ALIVE_TIMEOUT_MS must be between 1000 and 299999/);
   });
 });

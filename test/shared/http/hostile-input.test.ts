@@ -91,7 +91,7 @@ describe('hostile input', () => {
 
   beforeAll(async () => {
     const test = monitorTestFixture();
-    const listening = await listen(createTest(test.config, test.deps).callback() as RequestListener, 0, '127.0.0.1');
+    const listening = await listen(createTest(test.config, test.deps).callback() as RequestListener, 0, '127.0.0.1', test.config.httpTimeouts);
     testPort = listening.port;
     closers.push(() => listening.server.close());
 
@@ -99,7 +99,7 @@ describe('hostile input', () => {
     const prometheus = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"success","data":{"resultType":"vector","result":[]}}'));
     const agent = monitorAgentFixture(undefined, { UPSTREAM_URL: upstream.url.href, PROMETHEUS_URL: prometheus.url.href });
     const client = createUpstreamClient({ baseUrl: agent.config.upstreamUrl, timeoutMs: 1000 });
-    const agentListening = await listen(createAgent(agent.config, { ...agent.deps, upstream: client }).callback() as RequestListener, 0, '127.0.0.1');
+    const agentListening = await listen(createAgent(agent.config, { ...agent.deps, upstream: client }).callback() as RequestListener, 0, '127.0.0.1', agent.config.httpTimeouts);
     agentPort = agentListening.port;
     closers.push(upstream.close, prometheus.close, client.close, () => agentListening.server.close());
   });
