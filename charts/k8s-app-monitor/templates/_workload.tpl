@@ -57,6 +57,10 @@ spec:
         prometheus.io/scrape: "true"
         prometheus.io/port: {{ $s.metricsPort | quote }}
         prometheus.io/path: /metrics
+        # With a sidecar, Istio would otherwise merge the app's metrics into the sidecar's on 15020
+        # as plain Prometheus text, losing the trace-id exemplars. Unmerged, Prometheus scrapes
+        # the app here in OpenMetrics, and the sidecar's own metrics on 15090.
+        prometheus.istio.io/merge-metrics: "false"
         {{- if $root.Values.istio.enabled }}
         # The app starts only once its sidecar is ready, so its first calls are not refused.
         proxy.istio.io/config: "holdApplicationUntilProxyStarts: true"
