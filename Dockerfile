@@ -2,7 +2,7 @@
 # One image definition for both services; pick one with --target:
 #   docker build --target k8s-app-monitor-test  -t k8s-app-monitor-test  .
 #   docker build --target k8s-app-monitor-agent -t k8s-app-monitor-agent .
-# The code runs on Node 20 and later; the image uses the Node 24 LTS line, maintained to 2028.
+# Node 24 LTS (maintained to April 2028), the runtime package.json's engines requires and CI tests.
 ARG NODE_MAJOR=24
 
 # 1. Build with dev dependencies: type-check, compile, copy and precompress the assets.
@@ -23,8 +23,12 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # 3. Runtime: distroless Node.js — no shell, no package manager — as a numeric non-root user.
 FROM gcr.io/distroless/nodejs${NODE_MAJOR}-debian12:nonroot AS runtime
+# The build's version: CI passes the short git SHA it tags the image with, so spans'
+# service.version and the pods' version label (the image tag, in k8s/base) name the same build.
+ARG APP_VERSION=dev
+LABEL org.opencontainers.image.version=${APP_VERSION}
 WORKDIR /app
-ENV NODE_ENV=production
+ENV NODE_ENV=production APP_VERSION=${APP_VERSION}
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

@@ -4,6 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { exitUnlessSupportedNode } from './shared/node-version.js';
+
+exitUnlessSupportedNode();
 
 const { TEST_PORT = '3000', AGENT_PORT = '8888', TEST_METRICS_PORT = '9464', AGENT_METRICS_PORT = '9465' } = process.env;
 const services = [

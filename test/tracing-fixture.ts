@@ -8,14 +8,14 @@ import { beforeEach } from 'vitest';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 
 export function installInMemoryTracing(): InMemorySpanExporter {
   const exporter = new InMemorySpanExporter();
   // Registered once per test file (vitest isolates files). Not disable()d first: that would
   // orphan tracers the app modules already obtained from the API's proxy provider.
   const registered = [
-    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })),
+    trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] })),
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable()),
   ];
   if (registered.includes(false)) throw new Error('OpenTelemetry globals were already registered in this test file');

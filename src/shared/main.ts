@@ -5,6 +5,7 @@
 import type { RequestListener } from 'node:http';
 import { ConfigError, type CommonConfig } from './config.js';
 import type { Logger } from './logger.js';
+import { exitUnlessSupportedNode } from './node-version.js';
 import { listen, drain, type Listening } from './server.js';
 import type { Readiness } from './http/probes.js';
 
@@ -19,6 +20,8 @@ export interface ServiceSpec {
 }
 
 export async function runService(build: () => ServiceSpec | Promise<ServiceSpec>): Promise<void> {
+  // Also checked by the tracing preload; this covers a service started without it.
+  exitUnlessSupportedNode();
   let spec: ServiceSpec;
   try {
     spec = await build();

@@ -1,21 +1,13 @@
 import type { RequestListener } from 'node:http';
-import { context, ROOT_CONTEXT, trace, type ProxyTracerProvider } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { CommonConfig } from './config.js';
 import type { Readiness } from './http/probes.js';
 import type { Logger } from './logger.js';
 import type { ServiceSpec } from './main.js';
 import { metricsEndpoint } from './telemetry/exposition.js';
 import type { ServiceMetrics } from './telemetry/metrics.js';
+import { shutdownTracing } from './telemetry/tracing-shutdown.js';
 import { reportTelemetryWarningsTo } from './telemetry/warnings.js';
-
-/**
- * Exports the spans still queued and stops the tracer provider the preload registered (a no-op
- * when tracing is off). Reached through @opentelemetry/api, so the app never imports the SDK.
- */
-async function shutdownTracing(): Promise<void> {
-  const provider = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate() as { shutdown?: () => Promise<void> };
-  await provider.shutdown?.();
-}
 
 /**
  * What both main.ts files hand to runService: the public listener, the admin listener serving

@@ -11,11 +11,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ALL_IN_ONE } from '../../scripts/render-all-in-one.mjs';
 import { named, ofKind, parseObjects, ROOT } from './objects.js';
-import { findTool } from './tools.js';
+import { requiredTool } from './tools.js';
 import { SIDECAR_METRICS_PORT, SIDECAR_METRICS_PORT_NAME } from './policies.js';
 
-const istioctl = findTool('istioctl');
-if (!istioctl && process.env.CI === 'true') throw new Error('CI=true but istioctl is missing: .ci/run must build it');
+const istioctl = requiredTool('istioctl', '.ci/run must build it');
 
 describe.skipIf(!istioctl)('istioctl on the all-in-one manifest', () => {
   const dir = mkdtempSync(join(tmpdir(), 'istioctl-'));

@@ -1,16 +1,20 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ALL_IN_ONE, renderAllInOne } from '../../scripts/render-all-in-one.mjs';
+import { currentImageTag } from '../../scripts/set-image-tag.mjs';
 import { containers, KUSTOMIZATIONS, kustomize, named, ofKind, parseObjects, podLabels, ROOT, selects, type K8sObject } from './objects.js';
 import { unknownFieldErrors, validationErrors } from './schemas.js';
 import { crossReferenceErrors } from './cross-references.js';
 import { policyErrors } from './policies.js';
+import { kubectl } from './tools.js';
 
-const builds = Object.fromEntries(KUSTOMIZATIONS.map((dir) => [dir, parseObjects(kustomize(dir))])) as Record<(typeof KUSTOMIZATIONS)[number], K8sObject[]>;
+const hasKubectl = !!kubectl();
+const builds = Object.fromEntries(KUSTOMIZATIONS.map((dir) => [dir, hasKubectl ? parseObjects(kustomize(dir)) : []])) as Record<(typeof KUSTOMIZATIONS)[number], K8sObject[]>;
 
-describe.each(KUSTOMIZATIONS)('kubectl kustomize %s', (dir) => {
+describe.skipIf(!hasKubectl).each(KUSTOMIZATIONS)('kubectl kustomize %s', (dir) => {
   const objects = builds[dir];
 
   it('builds, with every object in the project namespace', () => {
@@ -35,7 +39,7 @@ describe.each(KUSTOMIZATIONS)('kubectl kustomize %s', (dir) => {
   });
 });
 
-describe('the manifests', () => {
+describe.skipIf(!hasKubectl)('the manifests', () => {
   it('ship the alert rules for Kubernetes as the same file the compose Prometheus loads', async () => {
     const objects = parseObjects(kustomize('k8s/monitoring'));
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['ConfigMap/k8s-app-monitor-rules']);
@@ -81,6 +85,33 @@ describe('the manifests', () => {
     }
   });
 
+  it('name the images by the short SHA of a commit of this repository, and label the pods with it', () => {
+    const tag = currentImageTag(ROOT);
+    expect(tag).toMatch(/^[0-9a-f]{7,40}$/);
+    // A commit in this branch's history (CI checks out the full history for this).
+    expect(spawnSync('git', ['merge-base', '--is-ancestor', `${tag}^{commit}`, 'HEAD'], { cwd: ROOT }).status, `${tag} is no ancestor of HEAD`).toBe(0);
+    for (const dir of KUSTOMIZATIONS) {
+      for (const deployment of ofKind(builds[dir], 'Deployment')) {
+        const where = `${dir} Deployment/${deployment.metadata.name}`;
+        expect(containers(deployment)[0].image, where).toBe(`ghcr.io/k8s-app-monitor/${deployment.metadata.name}:${tag}`);
+        for (const labels of [deployment.metadata.labels, podLabels(deployment)]) {
+          expect({ version: labels!.version, 'app.kubernetes.io/version': labels!['app.kubernetes.io/version'] }, where).toEqual({ version: tag, 'app.kubernetes.io/version': tag });
+        }
+      }
+    }
+    // Compose defaults to the same build, and bakes that tag in as the image's APP_VERSION.
+    const compose = readFileSync(join(ROOT, 'compose/docker-compose.yml'), 'utf8');
+    expect([...compose.matchAll(/\$\{IMAGE_TAG:-([^}]*)\}/g)].map((m) => m[1])).toEqual([tag, tag, tag, tag]);
+    expect([...compose.matchAll(/APP_VERSION: (.*)/g)].map((m) => m[1])).toEqual(['${IMAGE_TAG:-' + tag + '}', '${IMAGE_TAG:-' + tag + '}']);
+    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^ARG APP_VERSION=.*\n(.*\n)*ENV .*APP_VERSION=\$\{APP_VERSION\}/m);
+  });
+
+  it('say latest nowhere a user deploys from', () => {
+    const files = execFileSync('git', ['ls-files', 'k8s', 'istio', 'compose', 'Dockerfile'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((f) => /\.(ya?ml)$|Dockerfile$/.test(f));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) expect(readFileSync(join(ROOT, file), 'utf8'), file).not.toMatch(/:latest\b|newTag: latest/);
+  });
+
   it('select pods by the app label Istio and the service graph use', () => {
     for (const deployment of ofKind(builds['k8s/base'], 'Deployment')) {
       expect(selects({ app: deployment.metadata.name }, podLabels(deployment))).toBe(true);
@@ -88,7 +119,7 @@ describe('the manifests', () => {
   });
 });
 
-describe('the checks themselves', () => {
+describe.skipIf(!hasKubectl)('the checks themselves', () => {
   // Each deliberately broken copy of the istio build must be caught, or the checks prove nothing.
   const broken = (mutate: (objects: K8sObject[]) => void) => {
     const objects = structuredClone(builds['k8s/overlays/istio']);
@@ -153,6 +184,21 @@ describe('the checks themselves', () => {
     expect(policyErrors(objects)).toEqual([
       'Deployment/k8s-app-monitor-test: no NetworkPolicy admits namespace monitoring to port 9464',
       'Deployment/k8s-app-monitor-test: no NetworkPolicy admits namespace monitoring to port 15090',
+    ]);
+  });
+
+  it('catch a latest or missing image tag, and a deprecated API version, with no exception for Istio', () => {
+    const objects = broken((o) => {
+      containers(testDeployment(o))[0].image = 'ghcr.io/k8s-app-monitor/k8s-app-monitor-test:latest';
+      containers(named(o, 'Deployment', 'k8s-app-monitor-agent')!)[0].image = 'localhost:5000/k8s-app-monitor-agent';
+      named(o, 'VirtualService', 'k8s-app-monitor-test')!.apiVersion = 'networking.istio.io/v1beta1';
+      named(o, 'Telemetry', 'k8s-app-monitor-tracing')!.apiVersion = 'telemetry.istio.io/v1alpha1';
+    });
+    expect(policyErrors(objects)).toEqual([
+      'VirtualService/k8s-app-monitor-test: deprecated apiVersion networking.istio.io/v1beta1',
+      'Telemetry/k8s-app-monitor-tracing: deprecated apiVersion telemetry.istio.io/v1alpha1',
+      'Deployment/k8s-app-monitor-agent container k8s-app-monitor-agent: image has no tag',
+      'Deployment/k8s-app-monitor-test container k8s-app-monitor-test: image tag is latest',
     ]);
   });
 

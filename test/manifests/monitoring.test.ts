@@ -13,6 +13,7 @@ import { kustomize, named, ofKind, parseObjects, ROOT, type K8sObject } from './
 import { unknownFieldErrors, validationErrors } from './schemas.js';
 import { crossReferenceErrors } from './cross-references.js';
 import { policyErrors, SIDECAR_METRICS_PORT_NAME } from './policies.js';
+import { kubectl } from './tools.js';
 
 /** The istio overlay with the Component added, as a user's overlay would add it. */
 function buildWithComponent(): K8sObject[] {
@@ -35,8 +36,10 @@ function buildWithComponent(): K8sObject[] {
 
 const APPS = ['k8s-app-monitor-agent', 'k8s-app-monitor-test'];
 
-describe('the monitoring Component (Prometheus Operator)', () => {
-  const objects = buildWithComponent();
+const hasKubectl = !!kubectl();
+
+describe.skipIf(!hasKubectl)('the monitoring Component (Prometheus Operator)', () => {
+  const objects = hasKubectl ? buildWithComponent() : [];
   const added = objects.filter((o) => o.apiVersion.startsWith('monitoring.coreos.com/'));
   const appMonitor = () => named(objects, 'PodMonitor', 'k8s-app-monitor')!;
   const sidecarMonitor = () => named(objects, 'PodMonitor', 'k8s-app-monitor-sidecars')!;
@@ -124,7 +127,7 @@ describe('the scrape configuration for a Prometheus without the Operator', () =>
     expect(join('k8s/monitoring', config.rule_files[0]!)).toBe(RULES);
   });
 
-  it('matches the pods\' merge-metrics setting: their annotations name the app port, not 15020', () => {
+  it.skipIf(!hasKubectl)('matches the pods\' merge-metrics setting: their annotations name the app port, not 15020', () => {
     for (const deployment of ofKind(parseObjects(kustomize('k8s/base')), 'Deployment')) {
       const annotations = deployment.spec.template.metadata.annotations;
       expect(annotations['prometheus.istio.io/merge-metrics']).toBe('false');

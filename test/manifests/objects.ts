@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { findTool } from './tools.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -24,8 +25,9 @@ export function parseObjects(text: string): K8sObject[] {
     .filter((obj): obj is K8sObject => obj !== null);
 }
 
+/** `kubectl kustomize DIR`; callers check `kubectl()` from tools.ts first (skip locally, fail in CI). */
 export function kustomize(dir: string): string {
-  return execFileSync('kubectl', ['kustomize', dir], { cwd: ROOT, encoding: 'utf8' });
+  return execFileSync(findTool('kubectl') ?? 'kubectl', ['kustomize', dir], { cwd: ROOT, encoding: 'utf8' });
 }
 
 export const ofKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);

@@ -36,7 +36,8 @@ export function policyErrors(objects: K8sObject[]): string[] {
   const fail = (where: string, what: string) => errors.push(`${where}: ${what}`);
 
   for (const obj of objects) {
-    if (/^extensions\/|v1beta1$|v2beta/.test(obj.apiVersion) && !obj.apiVersion.endsWith('istio.io/v1beta1')) fail(`${obj.kind}/${obj.metadata.name}`, `deprecated apiVersion ${obj.apiVersion}`);
+    // No exceptions: Istio's v1beta1 and v1alpha3 are deprecated in favour of v1 as well.
+    if (/^extensions\/|\/v\d+(alpha|beta)\d+$/.test(obj.apiVersion)) fail(`${obj.kind}/${obj.metadata.name}`, `deprecated apiVersion ${obj.apiVersion}`);
     if (JSON.stringify(obj.metadata.annotations ?? {}).includes('treafik')) fail(`${obj.kind}/${obj.metadata.name}`, 'misspelt traefik annotation');
   }
   for (const sa of ofKind(objects, 'ServiceAccount')) {
@@ -73,7 +74,10 @@ export function policyErrors(objects: K8sObject[]): string[] {
       if (!c.resources?.requests?.cpu || !c.resources?.requests?.memory || !c.resources?.limits?.memory) fail(at, 'resource requests (cpu, memory) or memory limit missing');
       const portNames = (c.ports ?? []).map((p: { name?: string }) => p.name).sort();
       if (JSON.stringify(portNames) !== JSON.stringify(['http', METRICS_PORT_NAME])) fail(at, `ports are not named http and ${METRICS_PORT_NAME}`);
-      if (/:latest$|@sha256:/.test(c.image) === false && !/:[\w.-]+$/.test(c.image)) fail(at, 'image has no tag');
+      // `latest` (or no tag) makes the API server default imagePullPolicy to Always and names no build.
+      const tag = /@sha256:[0-9a-f]{64}$/.test(c.image) ? 'digest' : /:([\w][\w.-]{0,127})$/.exec(c.image.split('/').pop()!)?.[1];
+      if (!tag) fail(at, 'image has no tag');
+      else if (tag === 'latest') fail(at, 'image tag is latest');
     }
   }
   const metricsPorts = new Map<string, Set<number | string>>();

@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT } from './objects.js';
-import { findTool } from './tools.js';
+import { requiredTool } from './tools.js';
 
-const promtool = findTool('promtool');
-if (!promtool && process.env.CI === 'true') throw new Error('CI=true but promtool is missing: .ci/run must install prometheus');
+const promtool = requiredTool('promtool', '.ci/run must install prometheus');
 const RULES = 'k8s/monitoring/k8s-app-monitor.rules.yml';
 const TESTS = 'k8s/monitoring/k8s-app-monitor.rules.test.yml';
 

@@ -3,9 +3,9 @@
  * formats, and — because those validators accept unknown fields — a TypeScript excess-property
  * check of each object against the model's interface, which rejects a misspelt or misplaced field.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
 import { ROOT, type K8sObject } from './objects.js';
 
 /** The module and interface of an object's model, e.g. kubernetes-models/apps/v1/Deployment. */
@@ -45,21 +45,25 @@ export function unknownFieldErrors(objects: K8sObject[]): string[] {
   ]);
   writeFileSync(file, lines.join('\n'));
   try {
-    const program = ts.createProgram([file], {
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      target: ts.ScriptTarget.ES2022,
+    // TypeScript 7 (the native compiler) keeps its programmatic API unstable; its CLI is the
+    // public interface. --ignoreConfig keeps the project's tsconfig out of it.
+    const tsc = spawnSync(process.execPath, [
+      join(ROOT, 'node_modules/typescript/bin/tsc'), '--ignoreConfig', '--noEmit', '--pretty', 'false', '--strict', '--skipLibCheck',
+      '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', file,
+    ], { encoding: 'utf8' });
+    if (tsc.error) throw tsc.error;
+    // One diagnostic per `check.ts(line,col): error TSnnnn: …` line; indented lines continue it.
+    const diagnostics: { line: number; text: string }[] = [];
+    for (const out of tsc.stdout.split('\n')) {
+      const head = /check\.ts\((\d+),\d+\): error TS\d+: (.*)$/.exec(out);
+      if (head) diagnostics.push({ line: Number(head[1]) - 1, text: head[2]! });
+      else if (/^\s+\S/.test(out) && diagnostics.length) diagnostics.at(-1)!.text += ` ${out.trim()}`;
+    }
+    if (tsc.status !== 0 && !diagnostics.length) throw new Error(`tsc failed: ${tsc.stdout}${tsc.stderr}`);
+    return diagnostics.map(({ line, text }) => {
+      const obj = objects[Math.floor(line / 2)]!;
+      return `${obj.kind}/${obj.metadata.name}: ${text.slice(0, 300)}`;
     });
-    return ts.getPreEmitDiagnostics(program)
-      .filter((d) => d.file?.fileName === file)
-      .map((d) => {
-        const line = d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line;
-        const obj = objects[Math.floor(line / 2)]!;
-        return `${obj.kind}/${obj.metadata.name}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ').slice(0, 300)}`;
-      });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT } from './objects.js';
-import { findTool } from './tools.js';
+import { requiredTool } from './tools.js';
 
-const actionlint = findTool('actionlint');
-if (!actionlint && process.env.CI === 'true') throw new Error('CI=true but actionlint is missing: .ci/run must build it');
+const actionlint = requiredTool('actionlint', '.ci/run must build it');
 
 describe.skipIf(!actionlint)('.github/workflows', () => {
   it('passes actionlint', () => {
@@ -25,6 +24,9 @@ describe.skipIf(!actionlint)('.github/workflows', () => {
     expect(build.with.platforms).toBe('linux/amd64,linux/arm64');
     expect(build.with.tags).toContain(':${{ steps.sha.outputs.short }}');
     expect(build.with.tags).toContain(':latest');
+    // The build's version, in spans, is the tag the pods' version label carries.
+    expect(build.with['build-args']).toContain('APP_VERSION=${{ steps.sha.outputs.short }}');
+    expect(workflow.jobs.test.steps[0].with['fetch-depth']).toBe(0);
     expect(build.with.sbom).toBe(true);
     expect(build.with.provenance).toBe('mode=max');
     expect(workflow.jobs.images.if).toContain("refs/heads/main");
@@ -33,5 +35,27 @@ describe.skipIf(!actionlint)('.github/workflows', () => {
     const packaging = workflow.jobs.manifests.steps.find((s: { run?: string }) => s.run?.includes('helm package'));
     expect(packaging.run).toContain('helm package charts/k8s-app-monitor --app-version "${SHA}"');
     expect(workflow.jobs.manifests.steps.at(-1).with.path).toContain('k8s-app-monitor-*.tgz');
+  });
+
+  it('gives .ci/run the tools it expects from the workflow, before running it, and .ci/run installs the rest', () => {
+    const workflow = parse(readFileSync(join(ROOT, '.github/workflows/ci.yml'), 'utf8'));
+    const run = readFileSync(join(ROOT, '.ci/run'), 'utf8');
+    const steps = workflow.jobs.test.steps as { uses?: string; run?: string; with?: Record<string, string> }[];
+    const ciRun = steps.findIndex((s) => s.run === 'bash .ci/run');
+    const before = (action: string) => steps.findIndex((s) => s.uses?.startsWith(`${action}@`));
+    // .ci/run stops at once without these; the workflow must provide them first.
+    expect(/for tool in ([\w ]+); do/.exec(run)?.[1]?.split(' ')).toEqual(['go', 'kubectl']);
+    expect(before('actions/setup-go')).toBeGreaterThanOrEqual(0);
+    expect(before('actions/setup-go')).toBeLessThan(ciRun);
+    expect(steps[before('actions/setup-go')]!.with!['go-version']).toBe('1.26');
+    expect(before('azure/setup-kubectl')).toBeGreaterThanOrEqual(0);
+    expect(before('azure/setup-kubectl')).toBeLessThan(ciRun);
+    expect(steps[before('azure/setup-kubectl')]!.with!.version).toMatch(/^v1\.32\.\d+$/);
+    // Everything else comes from Debian, installed by .ci/run itself when missing.
+    for (const pkg of ['chromium', 'prometheus', 'openjdk-17-jre-headless', 'maven', 'docker-compose', 'python3-venv']) {
+      expect(run, pkg).toContain(`missing+=(${pkg})`);
+    }
+    // The Go-built tools survive between runs.
+    expect(steps.find((s) => s.uses?.startsWith('actions/cache@'))!.with!.path).toContain('~/.cache/k8s-app-monitor');
   });
 });

@@ -44,7 +44,8 @@ describe.skipIf(!realToolsAvailable())('traces in a real Zipkin, metrics in a re
 
   beforeAll(async () => {
     zipkin = await startZipkin();
-    const tracing = { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint, OTEL_BSP_SCHEDULE_DELAY: '200' };
+    // APP_VERSION: what the image bakes in (the short SHA CI tags it with).
+    const tracing = { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint, OTEL_BSP_SCHEDULE_DELAY: '200', APP_VERSION: 'abc1234' };
     test = await startMonitorTest(tracing);
     agent = await startMonitorAgent(test.port, tracing);
     prometheus = await startPrometheus([
@@ -97,11 +98,11 @@ describe.skipIf(!realToolsAvailable())('traces in a real Zipkin, metrics in a re
     expectOneTrace(await traceOf(traceId!));
   });
 
-  it('tags each span with a small resource: service version and host name, not the process detectors', async () => {
+  it('tags each span with a small resource: the build\'s APP_VERSION and host name, not the process detectors', async () => {
     const res = await fetch(`${agent.url}/api/metrics`);
     const spans = await traceOf(res.headers.get('traceresponse')!.split('-')[1]!);
     for (const span of spans) {
-      expect(span.tags).toMatchObject({ 'service.version': expect.any(String), 'host.name': hostname() });
+      expect(span.tags).toMatchObject({ 'service.version': 'abc1234', 'host.name': hostname() });
       // Zipkin repeats the resource in every span: NodeSDK's default detectors doubled each one.
       expect(Object.keys(span.tags ?? {}).filter((key) => /^(process|os)\.|^host\.(id|arch)$/.test(key))).toEqual([]);
     }

@@ -29,11 +29,21 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { onTracingShutdown } from './tracing-shutdown.js';
 import { reportExportFailure } from './warnings.js';
 
 const packageVersion = (): string =>
   (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * The resource every span carries. service.version is the build: APP_VERSION, baked into the
+ * image by CI as the short git SHA it tags the image with (the pods' version label is that tag),
+ * else package.json's version (a local run).
+ */
+export function serviceResource(env: NodeJS.ProcessEnv, host = hostname()): Resource {
+  return resourceFromAttributes({ 'service.version': env.APP_VERSION?.trim() || packageVersion(), 'host.name': host });
+}
 
 export function startTracing(defaultServiceName: string): void {
   const env = process.env;
@@ -49,8 +59,9 @@ export function startTracing(defaultServiceName: string): void {
 
   const sdk = new NodeSDK({
     // OTEL_RESOURCE_ATTRIBUTES still wins: NodeSDK merges the env detector over this.
-    resource: resourceFromAttributes({ 'service.version': packageVersion(), 'host.name': hostname() }),
+    resource: serviceResource(env),
     instrumentations: [],
   });
   sdk.start();
+  onTracingShutdown(() => sdk.shutdown());
 }
