@@ -10,17 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { containers, kustomize, named, ofKind, parseObjects } from './objects.js';
+import { containers, kustomize, named, ofKind, parseObjects, podLabels, ROOT } from './objects.js';
 import { crossReferenceErrors } from './cross-references.js';
 import { policyErrors } from './policies.js';
 import { unknownFieldErrors, validationErrors } from './schemas.js';
+import { currentImageTag } from '../../scripts/set-image-tag.mjs';
 import { CHART, EQUIVALENT_VALUES, helmTemplate, kustomizeWith, objectDifferences, runHelm, withoutGeneratorLabels } from './helm.js';
-import { findTool } from './tools.js';
+import { kubectl, requiredTool } from './tools.js';
 
-const helm = findTool('helm');
-if (!helm && process.env.CI === 'true') throw new Error('CI=true but helm is missing: .ci/run must build it (scripts/tools/helm.sh)');
+const helm = requiredTool('helm', '.ci/run must build it (scripts/tools/helm.sh)');
+const hasKubectl = !!kubectl();
 
-describe.skipIf(!helm)('the Helm chart', () => {
+describe.skipIf(!helm || !hasKubectl)('the Helm chart', () => {
   describe.each(EQUIVALENT_VALUES)('with the values of $kustomization $components ($what)', ({ kustomization, components, values }) => {
     const fromKustomize = parseObjects(kustomizeWith(kustomization, components));
     const fromHelm = helmTemplate(helm!, { values });
@@ -63,6 +64,11 @@ describe.skipIf(!helm)('the Helm chart', () => {
   it('ignores only the generator labels', () => {
     const obj = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'x', labels: { 'app.kubernetes.io/managed-by': 'Helm', 'helm.sh/chart': 'c-1', app: 'x' } } };
     expect(withoutGeneratorLabels(obj).metadata.labels).toEqual({ app: 'x' });
+  });
+
+  it('defaults the image tag to the appVersion, the tag the kustomize manifests name', () => {
+    const appVersion = (parse(runHelm(helm!, ['show', 'chart', CHART]).stdout) as { appVersion: string }).appVersion;
+    expect(appVersion).toBe(currentImageTag(ROOT));
   });
 
   it('sets every setting a user changes', () => {
@@ -116,8 +122,10 @@ describe.skipIf(!helm)('the Helm chart', () => {
       const result = runHelm(helm!, ['package', CHART, '--app-version', 'abc1234', '--destination', dir]);
       expect(result.status, result.stderr).toBe(0);
       const tgz = join(dir, 'k8s-app-monitor-0.1.0.tgz');
-      const images = ofKind(helmTemplate(helm!, { chart: tgz }), 'Deployment').map((d) => containers(d)[0].image);
-      expect(images.sort()).toEqual(['ghcr.io/k8s-app-monitor/k8s-app-monitor-agent:abc1234', 'ghcr.io/k8s-app-monitor/k8s-app-monitor-test:abc1234']);
+      const deployments = ofKind(helmTemplate(helm!, { chart: tgz }), 'Deployment');
+      expect(deployments.map((d) => containers(d)[0].image).sort()).toEqual(['ghcr.io/k8s-app-monitor/k8s-app-monitor-agent:abc1234', 'ghcr.io/k8s-app-monitor/k8s-app-monitor-test:abc1234']);
+      // The version labels Istio's telemetry reads follow the tag, as kustomize's do.
+      for (const d of deployments) expect(podLabels(d)).toMatchObject({ version: 'abc1234', 'app.kubernetes.io/version': 'abc1234' });
       const chart = parse(runHelm(helm!, ['show', 'chart', tgz]).stdout) as { appVersion: string };
       expect(chart.appVersion).toBe('abc1234');
       const files = runHelm('tar', ['tzf', tgz]).stdout;

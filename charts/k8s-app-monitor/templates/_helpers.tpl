@@ -3,10 +3,15 @@
 {{- .Values.namespace.name | default .Release.Namespace -}}
 {{- end }}
 
-{{/* An image of the project: <registry>/<service>:<tag or appVersion>. */}}
+{{/* The image tag: image.tag, else the chart's appVersion (the short git SHA of the build). */}}
+{{- define "k8s-app-monitor.tag" -}}
+{{- .Values.image.tag | default .Chart.AppVersion | toString -}}
+{{- end }}
+
+{{/* An image of the project: <registry>/<service>:<tag>; call with (list $ service). */}}
 {{- define "k8s-app-monitor.image" -}}
 {{- $root := index . 0 -}}
-{{- printf "%s/%s:%s" $root.Values.image.registry (index . 1) ($root.Values.image.tag | default $root.Chart.AppVersion | toString) -}}
+{{- printf "%s/%s:%s" $root.Values.image.registry (index . 1) (include "k8s-app-monitor.tag" $root) -}}
 {{- end }}
 
 {{/*

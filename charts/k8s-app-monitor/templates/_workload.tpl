@@ -9,7 +9,9 @@ PodDisruptionBudget, as in k8s/base/<service>.yaml. Called with a dict:
 {{- $root := .root -}}
 {{- $name := .name -}}
 {{- $s := .settings -}}
-{{- $podLabels := dict "app" $name "version" "v1" "app.kubernetes.io/name" $name "app.kubernetes.io/version" "v1" "app.kubernetes.io/component" .component -}}
+{{- /* version: the image tag, so Istio's telemetry, Grafana and Zipkin tell deploys apart. */ -}}
+{{- $version := include "k8s-app-monitor.tag" $root -}}
+{{- $podLabels := dict "app" $name "version" $version "app.kubernetes.io/name" $name "app.kubernetes.io/version" $version "app.kubernetes.io/component" .component -}}
 apiVersion: v1
 kind: ServiceAccount
 metadata:
