@@ -11,7 +11,7 @@ WIRE_VERSION=v0.7.0 # v0.5.0 panics on Go 1.26
 BIN_DIR="${K8S_APP_MONITOR_TOOLS:-$HOME/.cache/k8s-app-monitor/bin}"
 CACHE_DIR="$(dirname "$BIN_DIR")"
 HOME_DIR="$CACHE_DIR/grafana"           # --homepath: conf/ and public/
-BUILD_DIR="$CACHE_DIR/grafana-build"    # writable copy of the module source, kept for warm rebuilds
+BUILD_DIR="$CACHE_DIR/grafana-build"    # writable copy of the module source, removed after the build
 STAMP="$HOME_DIR/.version"
 if [ -x "$BIN_DIR/grafana" ] && [ -f "$HOME_DIR/conf/defaults.ini" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$GRAFANA_VERSION" ]; then
   echo "grafana $GRAFANA_VERSION already in $BIN_DIR, homepath $HOME_DIR (build time 0 s)"
@@ -51,5 +51,7 @@ rm -rf "$HOME_DIR"
 mkdir -p "$HOME_DIR"
 cp -r "$BUILD_DIR/conf" "$BUILD_DIR/public" "$HOME_DIR/"
 echo "$GRAFANA_VERSION" > "$STAMP"
+# The 134 MB source copy served only this build; the binary and homepath are what is cached.
+rm -rf "$BUILD_DIR"
 "$BIN_DIR/grafana" -v || true
 echo "grafana $GRAFANA_VERSION built in $(( $(date +%s) - start )) s (homepath $HOME_DIR)"
