@@ -13,6 +13,8 @@ export const TAGGED_FILES = [
   'k8s/base/k8s-app-monitor-test.yaml',
   'k8s/base/k8s-app-monitor-agent.yaml',
   'compose/docker-compose.yml',
+  // The chart's appVersion, its default image tag (quoted: an all-digit SHA must stay a string).
+  'charts/k8s-app-monitor/Chart.yaml',
 ];
 
 /** The tag the deploy files name now: kustomize's, which every other file follows. */
@@ -31,7 +33,7 @@ export function shortSha(commit) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const tag = shortSha(process.argv[2] ?? 'HEAD');
   const old = currentImageTag();
-  const pattern = new RegExp(`(?<=[:\\s-])${old.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'g');
+  const pattern = new RegExp(`(?<=[:\\s"-])${old.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'g');
   for (const file of TAGGED_FILES) writeFileSync(file, readFileSync(file, 'utf8').replace(pattern, tag));
   writeFileSync(ALL_IN_ONE, renderAllInOne());
   console.log(`deploy files now name ${tag} (was ${old}); ${ALL_IN_ONE} re-rendered`);

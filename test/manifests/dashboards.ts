@@ -15,6 +15,7 @@ export interface Panel {
 
 export interface Dashboard {
   uid: string;
+  schemaVersion: number;
   title: string;
   panels: Panel[];
   templating: { list: { name: string; type: string; query: unknown; datasource?: { uid: string } }[] };

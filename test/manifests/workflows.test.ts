@@ -31,6 +31,10 @@ describe.skipIf(!actionlint)('.github/workflows', () => {
     expect(build.with.provenance).toBe('mode=max');
     expect(workflow.jobs.images.if).toContain("refs/heads/main");
     expect(workflow.jobs.images.strategy.matrix.service).toEqual(['k8s-app-monitor-test', 'k8s-app-monitor-agent']);
+    // The Helm chart is packaged with the same short SHA as its appVersion (the default image tag).
+    const packaging = workflow.jobs.manifests.steps.find((s: { run?: string }) => s.run?.includes('helm package'));
+    expect(packaging.run).toContain('helm package charts/k8s-app-monitor --app-version "${SHA}"');
+    expect(workflow.jobs.manifests.steps.at(-1).with.path).toContain('k8s-app-monitor-*.tgz');
   });
 
   it('gives .ci/run the tools it expects from the workflow, before running it, and .ci/run installs the rest', () => {

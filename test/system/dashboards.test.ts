@@ -12,7 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadDashboard, MESH_DASHBOARDS, panelQueries, SERVICE_DASHBOARDS } from '../manifests/dashboards.js';
 import { browserAvailable, launchBrowser } from './browser.js';
 import { istioOpenMetrics } from './istio-series.js';
-import { freePort, startMonitorAgent, startMonitorTest, stopAll } from './processes.js';
+import { driveDashboardTraffic, startDashboardServices } from './dashboard-traffic.js';
+import { freePort, startMonitorAgent, stopAll } from './processes.js';
 import { realToolsAvailable, startPrometheus, type Prometheus } from './tools.js';
 
 afterAll(stopAll);
@@ -33,27 +34,10 @@ describe.skipIf(!realToolsAvailable())('dashboards and the service graph on a re
   it('returns data for every panel of the service dashboards, and the agent → test edge, from live traffic', async () => {
     const prometheusPort = await freePort();
     const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
-    const test = await startMonitorTest();
-    const agent = await startMonitorAgent(test.port, { PROMETHEUS_URL: prometheusUrl });
-    // A second agent whose upstream is down: 502s and failed upstream calls for the error panels.
-    const brokenAgent = await startMonitorAgent(await freePort());
-    const prometheus = await startPrometheus(
-      [
-        { job: 'k8s-app-monitor-test', app: 'k8s-app-monitor-test', ports: [test.metricsPort] },
-        { job: 'k8s-app-monitor-agent', app: 'k8s-app-monitor-agent', ports: [agent.metricsPort, brokenAgent.metricsPort] },
-      ],
-      { port: prometheusPort },
-    );
-    const deadline = Date.now() + 8000;
-    while (Date.now() < deadline) {
-      await Promise.all([
-        fetch(`${agent.url}/k8s-app-monitor-agent/api/metrics`).then((r) => r.arrayBuffer()),
-        fetch(`${agent.url}/api/metrics`).then((r) => r.arrayBuffer()),
-        fetch(`${test.url}/metrics/no-such-app`).then((r) => r.arrayBuffer()),
-        fetch(`${brokenAgent.url}/api/metrics`).then((r) => r.arrayBuffer()),
-      ]);
-      await sleep(20);
-    }
+    const services = await startDashboardServices({}, { PROMETHEUS_URL: prometheusUrl });
+    const { agent } = services;
+    const prometheus = await startPrometheus(services.targets, { port: prometheusPort });
+    await driveDashboardTraffic(services, 8000);
     await sleep(2500); // two more scrapes
     for (const path of SERVICE_DASHBOARDS) {
       const queries = panelQueries(loadDashboard(path), { rateInterval: '30s', interval: '5s' });
