@@ -62,6 +62,8 @@ labels:
 {{- define "k8s-app-monitor.commonEnv" -}}
 - name: LOG_LEVEL
   value: {{ .Values.logLevel | quote }}
+- name: SHUTDOWN_DELAY_MS
+  value: {{ .Values.shutdownDelayMs | int | toString | quote }}
 - name: SHUTDOWN_TIMEOUT_MS
   value: {{ .Values.shutdownTimeoutMs | int | toString | quote }}
 - name: OTEL_TRACES_EXPORTER

@@ -109,11 +109,6 @@ spec:
               port: http
             periodSeconds: 10
             failureThreshold: 3
-          lifecycle:
-            # Keep serving while the endpoint removal reaches every proxy, then drain on SIGTERM.
-            preStop:
-              sleep:
-                seconds: 5
           resources:
             {{- toYaml $s.resources | nindent 12 }}
           securityContext:
