@@ -15,6 +15,13 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = [8, 32];
 const ORIGINAL_AGENT_CHARTS_PER_SECOND = 43; // the Go agent, measured in the issue
 
+/** bench/bare-koa.mjs on a free port, with the given preload and environment. */
+async function bareKoa(nodeArgs, env) {
+  const port = await freePort();
+  const server = start(process.execPath, [...nodeArgs, 'bench/bare-koa.mjs'], { ...env, PORT: String(port) });
+  return { servers: [server], watch: server, ready: `http://127.0.0.1:${port}/readyz`, url: `http://127.0.0.1:${port}/metrics` };
+}
+
 /** Each scenario starts its servers and returns the URL to load and the process to watch. */
 const SCENARIOS = [
   {
@@ -38,6 +45,14 @@ const SCENARIOS = [
       const server = start(process.execPath, ['--import', './bench/stock-otel.mjs', 'bench/bare-koa.mjs'], { ...tracing(sink), PORT: String(port) });
       return { servers: [server], watch: server, ready: `http://127.0.0.1:${port}/readyz`, url: `http://127.0.0.1:${port}/metrics` };
     },
+  },
+  {
+    id: 'stock-http', label: '3b. stock: bare Koa + NodeSDK + instrumentation-http alone + route naming, Zipkin exporter',
+    start: (sink) => bareKoa(['--import', './bench/stock-http-otel.mjs'], { ...tracing(sink), BENCH_SPANS: 'library' }),
+  },
+  {
+    id: 'hand-spans', label: "3c. bare Koa + this project's SDK preload and hand-made span middleware (no access log)",
+    start: (sink) => bareKoa(['--import', './dist/monitor-test/instrumentation.js'], { ...tracing(sink), BENCH_SPANS: 'hand' }),
   },
   {
     id: 'bare', label: '4. bare Koa, same JSON, no telemetry',
@@ -148,6 +163,8 @@ async function main() {
   const ratios = Object.fromEntries(CONNECTIONS.map((c) => [c, {
     'ours/bare (1/4)': ratio(at('test-full', c), at('bare', c)),
     'ours/stock (1/3)': ratio(at('test-full', c), at('stock', c)),
+    'ours/stock instrumentation-http (1/3b)': ratio(at('test-full', c), at('stock-http', c)),
+    'library spans/hand-made spans (3b/3c)': ratio(at('stock-http', c), at('hand-spans', c)),
     'agent/original Go agent (5/43)': at('agent-full', c) && at('agent-full', c).rps / ORIGINAL_AGENT_CHARTS_PER_SECOND,
     'sdk-disabled/bare (2/4)': ratio(at('test-sdk-disabled', c), at('bare', c)),
   }]));
@@ -159,7 +176,7 @@ async function main() {
   console.log('| scenario | conns | req/s | p50 ms | p99 ms | peak RSS MB |\n| --- | --- | --- | --- | --- | --- |');
   console.log(rows.join('\n'));
   console.log('\n| ratio | 8 conns | 32 conns | target |\n| --- | --- | --- | --- |');
-  const targets = { 'ours/bare (1/4)': '≥ 0.6', 'ours/stock (1/3)': '≥ 2', 'agent/original Go agent (5/43)': '≥ 50', 'sdk-disabled/bare (2/4)': '—' };
+  const targets = { 'ours/bare (1/4)': '≥ 0.6', 'ours/stock (1/3)': '≥ 2', 'ours/stock instrumentation-http (1/3b)': '—', 'library spans/hand-made spans (3b/3c)': '≥ 0.85: use the library', 'agent/original Go agent (5/43)': '≥ 50', 'sdk-disabled/bare (2/4)': '—' };
   for (const name of Object.keys(targets)) console.log(`| ${name} | ${ratios[8][name]?.toFixed(2) ?? '—'} | ${ratios[32][name]?.toFixed(2) ?? '—'} | ${targets[name]} |`);
   console.log(`\nStart-up to readiness (median of 5): monitor-test ${startup['monitor-test'].toFixed(0)} ms, agent ${startup['monitor-agent'].toFixed(0)} ms (target < 1000 ms)`);
   for (const [id, l] of Object.entries(long)) console.log(`Peak RSS after ${l.requests} requests, ${id}: ${l.peakRssMb.toFixed(0)} MB${l.upstreamPeakRssMb ? ` (its monitor-test: ${l.upstreamPeakRssMb.toFixed(0)} MB)` : ''} (target ≤ 100 MB)`);
