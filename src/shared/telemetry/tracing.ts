@@ -19,11 +19,12 @@
  * - OTEL_BSP_MAX_EXPORT_BATCH_SIZE=256 (the SDK's default is 512): under load a span waits in the
  *   batch queue until a batch is full, and at 512 enough of them live through V8's young-generation
  *   collections that the young generation grows to its maximum. Measured at 32 connections (15
- *   paired rounds): peak RSS 160 → 116 MB, p99 14.2 → 7.7 ms, throughput unchanged.
+ *   paired rounds, Node 20): peak RSS 160 → 116 MB, p99 14.2 → 7.7 ms, throughput unchanged. On
+ *   Node 24, 128 was no better beyond the noise (docs/performance.md).
  *
  * No instrumentation monkey-patches http or koa: the SERVER and CLIENT spans are made by
- * http-server.ts and http-client.ts through @opentelemetry/api, at a fraction of the cost of
- * instrumentation-http (see bench/).
+ * http-server.ts and http-client.ts through @opentelemetry/api: on the same bare Koa,
+ * instrumentation-http 0.301 costs 1.75–1.9× their CPU per request (bench/, docs/performance.md).
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
