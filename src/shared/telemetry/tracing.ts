@@ -24,7 +24,7 @@
  *
  * No instrumentation monkey-patches http or koa: the SERVER and CLIENT spans are made by
  * http-server.ts and http-client.ts through @opentelemetry/api: on the same bare Koa,
- * instrumentation-http 0.301 costs 1.75–1.9× their CPU per request (bench/, docs/performance.md).
+ * instrumentation-http 0.301 costs 1.6–1.9× their CPU per request (bench/, docs/performance.md).
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
