@@ -1,9 +1,20 @@
 // Scenario 4 (and, preloaded with stock-otel.mjs, scenario 3): the same JSON as monitor-test's
 // GET /metrics from the same simulation, in a bare Koa app — no telemetry, no logs, no probes.
+// BENCH_SPANS picks one way of making the SERVER span, each with the same histogram observation
+// and no access log, to compare the two span makers alone:
+// - `hand`: this project's serverTelemetry middleware (preload dist/monitor-test/instrumentation.js);
+// - `library`: @opentelemetry/instrumentation-http (preload stock-http-otel.mjs) plus a middleware
+//   that names the span by route through the SDK's public RPC metadata, as koa instrumentation does.
 import Koa from 'koa';
 import Router from '@koa/router';
 import { hostname } from 'node:os';
+import { context, trace } from '@opentelemetry/api';
+import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { createSimulation } from '../dist/monitor-test/simulation.js';
+import { silentLogger } from '../dist/shared/logger.js';
+import { matchedRoute, UNMATCHED_ROUTE } from '../dist/shared/http/route.js';
+import { serverTelemetry, traceLabels } from '../dist/shared/telemetry/http-server.js';
+import { createServiceMetrics, methodLabel, observeDuration } from '../dist/shared/telemetry/metrics.js';
 
 const apps = [{ name: 'test-app', domain: 'test-domain' }];
 const simulation = createSimulation(apps);
@@ -15,5 +26,26 @@ router.get('/readyz', (ctx) => {
   ctx.body = { status: 'ready' };
 });
 const app = new Koa();
+const metrics = createServiceMetrics();
+if (process.env.BENCH_SPANS === 'hand') app.use(serverTelemetry(metrics, silentLogger()));
+if (process.env.BENCH_SPANS === 'library') {
+  app.use(async function nameRouteAndObserve(ctx, next) {
+    const start = performance.now();
+    try {
+      await next();
+    } finally {
+      const route = matchedRoute(ctx);
+      const rpc = getRPCMetadata(context.active());
+      if (route && rpc?.type === RPCType.HTTP) rpc.route = route;
+      const span = trace.getActiveSpan();
+      observeDuration(
+        metrics.httpServerDuration,
+        { http_request_method: methodLabel(ctx.method), http_route: route ?? UNMATCHED_ROUTE, http_response_status_code: ctx.status },
+        (performance.now() - start) / 1000,
+        span && traceLabels(span),
+      );
+    }
+  });
+}
 app.use(router.routes());
 app.listen(Number(process.env.PORT), '127.0.0.1');

@@ -5,7 +5,7 @@
 // bench/results.json and prints a table.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { freePort, median, peakRssMb, PINNED, requireWrk, start, startService, startSpanSink, stop, tracing, waitReady, wrk } from './harness.mjs';
+import { freePort, measuredRound, median, peakRssMb, PINNED, requireWrk, start, startService, startSpanSink, stop, tracing, waitReady, wrk } from './harness.mjs';
 
 // Many short rounds rather than a few long ones: this kind of shared VM drifts in swaths of a few
 // seconds, and a ratio taken within one round compares like with like.
@@ -14,6 +14,13 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = [8, 32];
 const ORIGINAL_AGENT_CHARTS_PER_SECOND = 43; // the Go agent, measured in the issue
+
+/** bench/bare-koa.mjs on a free port, with the given preload and environment. */
+async function bareKoa(nodeArgs, env) {
+  const port = await freePort();
+  const server = start(process.execPath, [...nodeArgs, 'bench/bare-koa.mjs'], { ...env, PORT: String(port) });
+  return { servers: [server], watch: server, ready: `http://127.0.0.1:${port}/readyz`, url: `http://127.0.0.1:${port}/metrics` };
+}
 
 /** Each scenario starts its servers and returns the URL to load and the process to watch. */
 const SCENARIOS = [
@@ -24,6 +31,16 @@ const SCENARIOS = [
       return { servers: [test.child], watch: test.child, ready: test.ready, url: `${test.url}/metrics`, metrics: test.metrics };
     },
   },
+  // A lever under trial, paired with scenario 1 in every round: scenario 1 with more environment
+  // (BENCH_VARIANT_ENV='{"NODE_OPTIONS":"--max-semi-space-size=8"}') and/or from another build of
+  // the code at the repository root (BENCH_VARIANT_DIST=dist-variant). Absent unless one is set.
+  ...(process.env.BENCH_VARIANT_ENV || process.env.BENCH_VARIANT_DIST ? [{
+    id: 'test-variant', label: `1v. scenario 1 with ${[process.env.BENCH_VARIANT_ENV, process.env.BENCH_VARIANT_DIST].filter(Boolean).join(' from ')}`,
+    async start(sink) {
+      const test = await startService('monitor-test', sink, { env: JSON.parse(process.env.BENCH_VARIANT_ENV ?? '{}'), dist: process.env.BENCH_VARIANT_DIST ?? 'dist' });
+      return { servers: [test.child], watch: test.child, ready: test.ready, url: `${test.url}/metrics` };
+    },
+  }] : []),
   {
     id: 'test-sdk-disabled', label: '2. the same with OTEL_SDK_DISABLED=true',
     async start(sink) {
@@ -38,6 +55,14 @@ const SCENARIOS = [
       const server = start(process.execPath, ['--import', './bench/stock-otel.mjs', 'bench/bare-koa.mjs'], { ...tracing(sink), PORT: String(port) });
       return { servers: [server], watch: server, ready: `http://127.0.0.1:${port}/readyz`, url: `http://127.0.0.1:${port}/metrics` };
     },
+  },
+  {
+    id: 'stock-http', label: '3b. stock: bare Koa + NodeSDK + instrumentation-http alone + route naming, Zipkin exporter',
+    start: (sink) => bareKoa(['--import', './bench/stock-http-otel.mjs'], { ...tracing(sink), BENCH_SPANS: 'library' }),
+  },
+  {
+    id: 'hand-spans', label: "3c. bare Koa + this project's SDK preload and hand-made span middleware (no access log)",
+    start: (sink) => bareKoa(['--import', './dist/monitor-test/instrumentation.js'], { ...tracing(sink), BENCH_SPANS: 'hand' }),
   },
   {
     id: 'bare', label: '4. bare Koa, same JSON, no telemetry',
@@ -99,13 +124,16 @@ async function main() {
       runs.push({ scenario, run, headers, rounds: [] });
     }
     for (let round = 0; round < ROUNDS; round++) {
-      for (const entry of runs) entry.rounds.push(wrk(entry.run.url, connections, SECONDS, entry.headers));
+      for (const entry of runs) {
+        entry.rounds.push(measuredRound(entry.run.url, connections, SECONDS, entry.headers, [entry.run.watch, entry.run.also].filter(Boolean)));
+      }
     }
     for (const { scenario, run, rounds } of runs) {
       const result = {
         id: scenario.id, label: scenario.label, connections,
         rps: median(rounds.map((r) => r.rps)), p50Ms: median(rounds.map((r) => r.p50)), p99Ms: median(rounds.map((r) => r.p99)),
-        roundRps: rounds.map((r) => r.rps),
+        cpuUsPerRequest: median(rounds.map((r) => r.cpuUsPerRequest)),
+        roundRps: rounds.map((r) => r.rps), roundCpuUs: rounds.map((r) => r.cpuUsPerRequest),
         requests: rounds.reduce((sum, r) => sum + r.requests, 0),
         non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
         socketErrors: rounds.map((r) => r.socketErrors).filter(Boolean),
@@ -118,8 +146,10 @@ async function main() {
   }
 
   // Start-up: process start to readiness 200, median of 5, each service with tracing on.
+  // BENCH_LONG=0 skips this and the long runs, for quick trials of one lever against scenario 1.
+  const full = process.env.BENCH_LONG !== '0';
   const startup = {};
-  for (const service of ['monitor-test', 'monitor-agent']) {
+  for (const service of full ? ['monitor-test', 'monitor-agent'] : []) {
     const times = [];
     for (let i = 0; i < 5; i++) {
       const { child, ready } = await startService(service, sink);
@@ -133,7 +163,7 @@ async function main() {
   // monitor-test, the sink's span count shows that 100% sampling was exported, not dropped under
   // load: every request the service counted has its span in the sink once the service has flushed.
   const long = {};
-  for (const id of ['test-full', 'agent-full']) {
+  for (const id of full ? ['test-full', 'agent-full'] : []) {
     const run = await SCENARIOS.find((s) => s.id === id).start(sink);
     await waitReady(run.ready);
     const spansBefore = await spanSink?.spans();
@@ -154,24 +184,38 @@ async function main() {
   const at = (id, c) => results.find((r) => r.id === id && r.connections === c);
   // Paired: each round's ratio of the two scenarios, loaded one right after the other, then the median.
   const ratio = (a, b) => (a && b ? median(a.roundRps.map((rps, i) => rps / b.roundRps[i])) : undefined);
+  // The same ratio from CPU per request (b's cost over a's): how much more a request of a costs
+  // on a core of its own, whatever else the machine was doing meanwhile.
+  const cpuRatio = (a, b) => (a && b ? median(a.roundCpuUs.map((us, i) => b.roundCpuUs[i] / us)) : undefined);
   const ratios = Object.fromEntries(CONNECTIONS.map((c) => [c, {
     'ours/bare (1/4)': ratio(at('test-full', c), at('bare', c)),
     'ours/stock (1/3)': ratio(at('test-full', c), at('stock', c)),
+    'ours/stock instrumentation-http (1/3b)': ratio(at('test-full', c), at('stock-http', c)),
+    'library spans/hand-made spans (3b/3c)': ratio(at('stock-http', c), at('hand-spans', c)),
     'agent/original Go agent (5/43)': at('agent-full', c) && at('agent-full', c).rps / ORIGINAL_AGENT_CHARTS_PER_SECOND,
     'sdk-disabled/bare (2/4)': ratio(at('test-sdk-disabled', c), at('bare', c)),
     'PNG charts/original Go agent (7/43)': at('agent-png', c) && at('agent-png', c).rps / ORIGINAL_AGENT_CHARTS_PER_SECOND,
+    'variant/ours (1v/1)': ratio(at('test-variant', c), at('test-full', c)),
+  }]));
+  const cpuRatios = Object.fromEntries(CONNECTIONS.map((c) => [c, {
+    'ours/bare (1/4)': cpuRatio(at('test-full', c), at('bare', c)),
+    'ours/stock (1/3)': cpuRatio(at('test-full', c), at('stock', c)),
+    'ours/stock instrumentation-http (1/3b)': cpuRatio(at('test-full', c), at('stock-http', c)),
+    'library spans/hand-made spans (3b/3c)': cpuRatio(at('stock-http', c), at('hand-spans', c)),
+    'sdk-disabled/bare (2/4)': cpuRatio(at('test-sdk-disabled', c), at('bare', c)),
+    'variant/ours (1v/1)': cpuRatio(at('test-variant', c), at('test-full', c)),
   }]));
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, pinned: PINNED, load: 'wrk -t1', rounds: ROUNDS, seconds: SECONDS, date: new Date().toISOString(), zipkin: process.env.BENCH_ZIPKIN_URL ? 'real' : 'sink (bench/zipkin-sink.mjs)' };
-  writeFileSync(new URL('results.json', import.meta.url), `${JSON.stringify({ machine, results, ratios, startupMs: startup, after100k: long }, null, 2)}\n`);
+  writeFileSync(new URL(process.env.BENCH_OUT ?? 'results.json', import.meta.url), `${JSON.stringify({ machine, results, ratios, cpuRatios, startupMs: startup, after100k: long }, null, 2)}\n`);
 
-  const rows = results.map((r) => `| ${r.label} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.peakRssMb.toFixed(0)}${r.upstreamPeakRssMb ? ` (+ test ${r.upstreamPeakRssMb.toFixed(0)})` : ''} |${r.non2xx ? ` ${r.non2xx} non-2xx` : ''}`);
+  const rows = results.map((r) => `| ${r.label} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.cpuUsPerRequest.toFixed(0)} | ${r.peakRssMb.toFixed(0)}${r.upstreamPeakRssMb ? ` (+ test ${r.upstreamPeakRssMb.toFixed(0)})` : ''} |${r.non2xx ? ` ${r.non2xx} non-2xx` : ''}`);
   console.log(`\nMachine: ${machine.cpus} × ${machine.cpu}, Node ${machine.node}, servers pinned to core 0 and wrk to core 1: ${PINNED}; medians of ${ROUNDS} × ${SECONDS} s (ratios: median of the per-round ratios); Zipkin: ${machine.zipkin}\n`);
-  console.log('| scenario | conns | req/s | p50 ms | p99 ms | peak RSS MB |\n| --- | --- | --- | --- | --- | --- |');
+  console.log('| scenario | conns | req/s | p50 ms | p99 ms | CPU µs/req | peak RSS MB |\n| --- | --- | --- | --- | --- | --- | --- |');
   console.log(rows.join('\n'));
-  console.log('\n| ratio | 8 conns | 32 conns | target |\n| --- | --- | --- | --- |');
-  const targets = { 'ours/bare (1/4)': '≥ 0.6', 'ours/stock (1/3)': '≥ 2', 'agent/original Go agent (5/43)': '≥ 50', 'sdk-disabled/bare (2/4)': '—', 'PNG charts/original Go agent (7/43)': '≥ 20, p99 ≤ 62.5 ms' };
-  for (const name of Object.keys(targets)) console.log(`| ${name} | ${ratios[8][name]?.toFixed(2) ?? '—'} | ${ratios[32][name]?.toFixed(2) ?? '—'} | ${targets[name]} |`);
-  console.log(`\nStart-up to readiness (median of 5): monitor-test ${startup['monitor-test'].toFixed(0)} ms, agent ${startup['monitor-agent'].toFixed(0)} ms (target < 1000 ms)`);
+  console.log('\n| ratio (paired per round) | 8 conns: req/s | 8: by CPU/req | 32 conns: req/s | 32: by CPU/req | target |\n| --- | --- | --- | --- | --- | --- |');
+  const targets = { 'ours/bare (1/4)': '≥ 0.6', 'ours/stock (1/3)': '≥ 2', 'ours/stock instrumentation-http (1/3b)': '—', 'library spans/hand-made spans (3b/3c)': '≥ 0.85: use the library', 'agent/original Go agent (5/43)': '≥ 50', 'sdk-disabled/bare (2/4)': '—', 'variant/ours (1v/1)': '> 1 helps', 'PNG charts/original Go agent (7/43)': '≥ 20, p99 ≤ 62.5 ms' };
+  for (const name of Object.keys(targets)) console.log(`| ${name} | ${ratios[8][name]?.toFixed(2) ?? '—'} | ${cpuRatios[8][name]?.toFixed(2) ?? '—'} | ${ratios[32][name]?.toFixed(2) ?? '—'} | ${cpuRatios[32][name]?.toFixed(2) ?? '—'} | ${targets[name]} |`);
+  if (full) console.log(`\nStart-up to readiness (median of 5): monitor-test ${startup['monitor-test'].toFixed(0)} ms, agent ${startup['monitor-agent'].toFixed(0)} ms (target < 1000 ms)`);
   for (const [id, l] of Object.entries(long)) console.log(`Peak RSS after ${l.requests} requests, ${id}: ${l.peakRssMb.toFixed(0)} MB${l.upstreamPeakRssMb ? ` (its monitor-test: ${l.upstreamPeakRssMb.toFixed(0)} MB)` : ''} (target ≤ 100 MB)`);
   const { served, spansExported } = long['test-full'] ?? {};
   if (spansExported !== undefined) console.log(`Spans exported by monitor-test in that run: ${spansExported} for ${served} requests served (100% sampling: every span arrives)`);

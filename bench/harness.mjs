@@ -39,6 +39,24 @@ export async function stop(child, signal = 'SIGKILL') {
   await exited;
 }
 
+/**
+ * CPU seconds (user + system) the process has used so far, from /proc. CPU per request is the
+ * figure a loaded machine disturbs least: time the process waits for a core is not counted.
+ */
+export function cpuSeconds(child) {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** wrk against the URL, with the CPU the watched processes used during the round, in µs per request. */
+export function measuredRound(url, connections, seconds, headers, watched) {
+  const before = watched.map(cpuSeconds);
+  const result = wrk(url, connections, seconds, headers);
+  const cpu = watched.reduce((sum, child, i) => sum + cpuSeconds(child) - before[i], 0);
+  return { ...result, cpuUsPerRequest: result.requests ? (cpu * 1e6) / result.requests : NaN };
+}
+
 export const peakRssMb = (child) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
 
 /** Polls until the URL answers 200; returns how long that took. */
@@ -83,11 +101,13 @@ export const tracing = (sink) => ({ OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTE
 
 /**
  * One of our services as it ships (the SDK preloaded, then the service: the Dockerfile's CMD),
- * everything on, spans to `sink`, on free ports. `nodeArgs` go before the preload (e.g. --cpu-prof).
+ * everything on, spans to `sink`, on free ports. `nodeArgs` go before the preload (e.g. --cpu-prof);
+ * `dist` is another build of the code at the repository root (bench.mjs's BENCH_VARIANT_DIST).
  */
-export async function startService(service, sink, { env = {}, nodeArgs = [] } = {}) {
+export async function startService(service, sink, { env = {}, nodeArgs = [], dist = 'dist' } = {}) {
   const [port, metricsPort] = [await freePort(), await freePort()];
-  const child = start(process.execPath, [...nodeArgs, '--import', `./dist/${service}/instrumentation.js`, `dist/${service}/main.js`], {
+  // --max-semi-space-size=8: as the Dockerfile's CMD and npm start run the services.
+  const child = start(process.execPath, ['--max-semi-space-size=8', ...nodeArgs, '--import', `./${dist}/${service}/instrumentation.js`, `${dist}/${service}/main.js`], {
     ...tracing(sink), PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1', ...env,
   });
   const url = `http://127.0.0.1:${port}`;

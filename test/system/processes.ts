@@ -18,8 +18,8 @@ export const MAIN = {
 
 /** Node arguments that preload a service's tracing, exactly as `npm start` and the image do. */
 export const PRELOAD = {
-  test: ['--import', dist('monitor-test/instrumentation.js')],
-  agent: ['--import', dist('monitor-agent/instrumentation.js')],
+  test: ['--max-semi-space-size=8', '--import', dist('monitor-test/instrumentation.js')],
+  agent: ['--max-semi-space-size=8', '--import', dist('monitor-agent/instrumentation.js')],
 };
 
 export function freePort(): Promise<number> {

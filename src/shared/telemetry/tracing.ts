@@ -16,14 +16,15 @@
  *   host.id, …), doubling each span's size and its serialisation cost; this keeps service.name,
  *   service.version, host.name (the pod's name in Kubernetes) and what OTEL_RESOURCE_ATTRIBUTES adds.
  *   `all` brings the others back.
- * - OTEL_BSP_MAX_EXPORT_BATCH_SIZE=256 (the SDK's default is 512): under load a span waits in the
- *   batch queue until a batch is full, and at 512 enough of them live through V8's young-generation
- *   collections that the young generation grows to its maximum. Measured at 32 connections (15
- *   paired rounds): peak RSS 160 → 116 MB, p99 14.2 → 7.7 ms, throughput unchanged.
+ * - OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128 (the SDK's default is 512): under load a span waits in the
+ *   batch queue until a batch is full, and the longer it waits the more of them live through V8's
+ *   young-generation collections and get promoted. 512 → 256 took peak RSS 160 → 116 MB and p99
+ *   14.2 → 7.7 ms on Node 20; 256 → 128 took 17–39 MB more off the peak on Node 24 at unchanged
+ *   CPU per request (two paired runs of 15 rounds; docs/performance.md).
  *
  * No instrumentation monkey-patches http or koa: the SERVER and CLIENT spans are made by
- * http-server.ts and http-client.ts through @opentelemetry/api, at a fraction of the cost of
- * instrumentation-http (see bench/).
+ * http-server.ts and http-client.ts through @opentelemetry/api: on the same bare Koa,
+ * instrumentation-http 0.301 costs 1.6–1.9× their CPU per request (bench/, docs/performance.md).
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -53,7 +54,7 @@ export function startTracing(defaultServiceName: string): void {
   env.OTEL_METRICS_EXPORTER ||= 'none';
   env.OTEL_LOGS_EXPORTER ||= 'none';
   env.OTEL_NODE_RESOURCE_DETECTORS ||= 'env';
-  env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ||= '256';
+  env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ||= '128';
 
   setGlobalErrorHandler(reportExportFailure);
 
