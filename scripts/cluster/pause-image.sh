@@ -19,5 +19,5 @@ JSON
 config_sha=$(sha256sum "$work/config.json" | cut -d' ' -f1)
 mv "$work/config.json" "$work/image/$config_sha.json"
 printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["layer.tar"]}]\n' "$config_sha" "$PAUSE_IMAGE" >"$work/image/manifest.json"
-tar -C "$work/image" -cf "$out.tmp" .
+(cd "$work/image" && tar -cf "$out.tmp" manifest.json layer.tar "$config_sha.json")
 mv "$out.tmp" "$out"
