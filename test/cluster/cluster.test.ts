@@ -125,7 +125,7 @@ describe.skipIf(!available).sequential('the delivery path on a real cluster', ()
 
     const dir = mkdtempSync(join(tmpdir(), 'kube-inject-'));
     const installation = sh(`${istioctl} manifest generate`);
-    const configMap = (name: string) => named(parseObjects(installation), 'ConfigMap', name) as unknown as { data: Record<string, string> };
+    const configMap = (name: string) => named(parseObjects(installation), 'ConfigMap', name) as unknown as { data: { config: string; values: string; mesh: string } };
     const injector = configMap('istio-sidecar-injector');
     writeFileSync(join(dir, 'inject.yaml'), injector.data.config);
     writeFileSync(join(dir, 'values.json'), injector.data.values);
