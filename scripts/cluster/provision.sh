@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The provisioning layer the cluster test talks to, so the same test runs against the local
 # cluster (up.sh/down.sh, this machine) and kind (GitHub Actions, where kind can be downloaded).
-#   provision.sh up                 start the cluster; prints KUBECONFIG=... lines (also in $CLUSTER_STATE/env)
+#   provision.sh up                 start the cluster; prints KUBECONFIG= and TRAEFIK_KUBECONFIG= (also in $CLUSTER_STATE/env)
 #   provision.sh load <image>...    make local Docker images available to the kubelet
 #   provision.sh start <name> <cmd> run a host process (Traefik) recorded for teardown
 #   provision.sh down               tear everything down
@@ -33,7 +33,8 @@ case "$provider:${1:-}" in
     node_ip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$KIND_CLUSTER-control-plane")
     ip route replace 10.244.0.0/16 via "$node_ip"
     ip route replace "$CLUSTER_SERVICE_CIDR" via "$node_ip"
-    echo "KUBECONFIG=$CLUSTER_STATE/kubeconfig" >"$CLUSTER_STATE/env"
+    mkdir -p "$CLUSTER_STATE/logs"
+    printf 'KUBECONFIG=%s\nTRAEFIK_KUBECONFIG=%s\n' "$CLUSTER_STATE/kubeconfig" "$CLUSTER_STATE/kubeconfig" >"$CLUSTER_STATE/env"
     cat "$CLUSTER_STATE/env"
     ;;
   kind:load)

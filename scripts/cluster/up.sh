@@ -198,6 +198,7 @@ wait_for coredns 30 curl -fsS "http://127.0.0.1:$PORT_COREDNS_HEALTH/health"
 phase "kubelet, kube-proxy, CoreDNS (node Ready)"
 
 echo "KUBECONFIG=$KUBECONFIG_ADMIN" >"$CLUSTER_STATE/env"
+echo "TRAEFIK_KUBECONFIG=$PKI/traefik.kubeconfig" >>"$CLUSTER_STATE/env"
 echo "CONTAINERD_SOCK=$CONTAINERD_SOCK" >>"$CLUSTER_STATE/env"
 trap - EXIT
 phase_total

@@ -34,11 +34,14 @@ describe.skipIf(!available).sequential('the delivery path on a real cluster', ()
   const ingress = `http://${SHARED_HOST}:${config.PORT_INGRESS}`;
   let kube: Kubectl;
   let images: Images;
+  let traefikKubeconfig: string;
 
   beforeAll(() => {
     images = buildImages(tag);
     phases.mark('images built');
-    kube = new Kubectl(provision.up());
+    const cluster = provision.up();
+    kube = new Kubectl(cluster.kubeconfig);
+    traefikKubeconfig = cluster.traefikKubeconfig;
     phases.mark('cluster up');
   }, 1_800_000);
 
@@ -152,7 +155,7 @@ spec:
       `--entrypoints.web.address=127.0.0.1:${config.PORT_INGRESS}`,
       `--entrypoints.traefik.address=127.0.0.1:${config.PORT_TRAEFIK_API}`,
       '--api=true', '--ping=true', '--providers.kubernetesingress=true', '--log.level=INFO',
-    ], { ...process.env, KUBECONFIG: `${config.CLUSTER_STATE}/pki/traefik.kubeconfig` });
+    ], { ...process.env, KUBECONFIG: traefikKubeconfig });
     await eventually(async () => (await get(`http://127.0.0.1:${config.PORT_TRAEFIK_API}/ping`)).status === 200, 30_000);
   }, 60_000);
 

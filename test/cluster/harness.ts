@@ -54,14 +54,15 @@ function run(command: string, args: string[], options: { input?: string; env?: N
 }
 
 export const provision = {
-  /** Starts the cluster (phase timings go to stderr, shown by the test); returns its KUBECONFIG. */
-  up(): string {
+  /** Starts the cluster (phase timings go to stderr); returns the admin's and Traefik's kubeconfigs. */
+  up(): { kubeconfig: string; traefikKubeconfig: string } {
     const started = spawnSync(`${SCRIPTS}/provision.sh`, ['up'], { encoding: 'utf8', timeout: 600_000 });
     process.stderr.write(started.stderr);
     if (started.status !== 0) throw new Error(`provision.sh up failed (${started.status ?? started.signal})`);
     const kubeconfig = /^KUBECONFIG=(.*)$/m.exec(started.stdout)?.[1];
-    if (!kubeconfig) throw new Error(`provision.sh up printed no KUBECONFIG:\n${started.stdout}`);
-    return kubeconfig;
+    const traefikKubeconfig = /^TRAEFIK_KUBECONFIG=(.*)$/m.exec(started.stdout)?.[1];
+    if (!kubeconfig || !traefikKubeconfig) throw new Error(`provision.sh up printed no kubeconfigs:\n${started.stdout}`);
+    return { kubeconfig, traefikKubeconfig };
   },
   load(images: string[]): void {
     run(`${SCRIPTS}/provision.sh`, ['load', ...images], { timeoutMs: 600_000 });
