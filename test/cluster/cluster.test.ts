@@ -193,8 +193,8 @@ spec:
 
   it('runs Prometheus (pod discovery by annotation) and Zipkin in the cluster; npm run verify passes through the ingress', async () => {
     const yaml = render('k8s/observability', tag)
-      .replace(/image: k8s-app-monitor\.local\/zipkin:\S+/, `image: ${images.zipkin}`)
-      .replace(/image: k8s-app-monitor\.local\/prometheus:\S+/, `image: ${images.prometheus}`);
+      .replace(/image: k8s-app-monitor-local\/zipkin:\S+/, `image: ${images.zipkin}`)
+      .replace(/image: k8s-app-monitor-local\/prometheus:\S+/, `image: ${images.prometheus}`);
     expect(kube.apply(yaml)).toEqual([]);
     rolledOut('istio-system', ['zipkin', 'prometheus']);
     const prometheus = `http://${kube.run(['-n', 'istio-system', 'get', 'service', 'prometheus', '-o', 'jsonpath={.spec.clusterIP}']).stdout}:9090`;
