@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds both service images from the unchanged Dockerfile with the classic builder, tagged with the
+# short git SHA as CI does:  <IMAGE_REGISTRY>/k8s-app-monitor-{test,agent}:<IMAGE_TAG>
+#
+#   scripts/images/build.sh            # starts the private engine if needed, makes the base images
+#   IMAGE_TAG=abc1234 scripts/images/build.sh
+#
+# Defaults match compose/docker-compose.yml: IMAGE_REGISTRY=ghcr.io/k8s-app-monitor,
+# IMAGE_TAG=$(git rev-parse --short HEAD). The engine is left running (DOCKER_HOST is printed on the
+# last line as an export); stop it with scripts/docker/dockerd.sh stop.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+export IMAGE_REGISTRY="${IMAGE_REGISTRY:-ghcr.io/k8s-app-monitor}"
+export IMAGE_TAG="${IMAGE_TAG:-$(git rev-parse --short HEAD)}"
+export DOCKER_BUILDKIT=0 # BuildKit would pull the `# syntax=` frontend from Docker Hub
+
+eval "$(scripts/docker/dockerd.sh start)"
+scripts/images/base-images.sh
+
+for target in k8s-app-monitor-test k8s-app-monitor-agent; do
+  t=$(date +%s)
+  image="${IMAGE_REGISTRY}/${target}:${IMAGE_TAG}"
+  nice -n 5 docker build -q --target "$target" -t "$image" . >/dev/null
+  printf 'build: %-55s %4d s\n' "$image" "$(($(date +%s) - t))" >&2
+done
+echo "export DOCKER_HOST=${DOCKER_HOST} IMAGE_REGISTRY=${IMAGE_REGISTRY} IMAGE_TAG=${IMAGE_TAG}"
