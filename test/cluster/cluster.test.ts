@@ -37,6 +37,13 @@ describe.skipIf(!available).sequential('the delivery path on a real cluster', ()
   let traefikKubeconfig: string;
 
   beforeAll(() => {
+    // Interrupted (Ctrl-C, a CI timeout): tear the cluster down before going.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        provision.down();
+        process.exit(130);
+      });
+    }
     images = buildImages(tag);
     phases.mark('images built');
     const cluster = provision.up();
