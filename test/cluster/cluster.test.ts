@@ -145,6 +145,13 @@ describe.skipIf(!available).sequential('the delivery path on a real cluster', ()
     expect(injected).toMatch(/name: istio-proxy/);
     const warnings = kube.apply(injected, ['--dry-run=server']);
     console.log(`kube-inject dry run: ${warnings.length} warning(s)${warnings.map((w) => `\n  ${w}`).join('')}`);
+    // Pod Security judges pods, not Deployments: ask the API server about each injected pod too,
+    // and say what it answers (istio-init needs NET_ADMIN, which `restricted` refuses without Istio CNI).
+    for (const deployment of parseObjects(injected).filter((o) => o.kind === 'Deployment')) {
+      const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${deployment.metadata.name}-injected`, namespace: NAMESPACE, labels: deployment.spec.template.metadata.labels, annotations: deployment.spec.template.metadata.annotations }, spec: deployment.spec.template.spec };
+      const answer = spawnSync('kubectl', ['--kubeconfig', kube.kubeconfig, 'create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(pod), encoding: 'utf8' });
+      console.log(`injected ${deployment.metadata.name} pod under Pod Security restricted: ${answer.status === 0 ? 'admitted' : answer.stderr.trim()}`);
+    }
     phases.mark('istioctl analyze, kube-inject dry run');
   }, 300_000);
 
