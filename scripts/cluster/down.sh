@@ -56,6 +56,18 @@ rm -f /var/lib/cni/results/k8s-app-monitor-* 2>/dev/null
 if [[ -f $pids && -x $TOOLS/kube-proxy ]] && grep -q '^kube-proxy ' "$pids"; then
   "$TOOLS/kube-proxy" --cleanup >/dev/null 2>&1 || true
 fi
+# What kube-proxy's cleanup leaves: the kubelet's KUBE-FIREWALL, KUBE-MARK-MASQ, canary and hint
+# chains (IPv4 and IPv6). Only a cluster of ours creates KUBE-* chains on this machine.
+if [[ -f $pids ]]; then
+  for ipt in iptables ip6tables; do
+    for table in filter nat mangle; do
+      $ipt -w -t "$table" -S 2>/dev/null | grep -E '^-A (INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) .*-j KUBE-' | sed 's/^-A //' |
+        while read -r rule; do eval "$ipt -w -t $table -D $rule"; done
+      for chain in $($ipt -w -t "$table" -S 2>/dev/null | sed -n 's/^-N \(KUBE-[A-Z0-9-]*\)$/\1/p'); do $ipt -w -t "$table" -F "$chain"; done
+      for chain in $($ipt -w -t "$table" -S 2>/dev/null | sed -n 's/^-N \(KUBE-[A-Z0-9-]*\)$/\1/p'); do $ipt -w -t "$table" -X "$chain"; done
+    done
+  done
+fi
 for table in filter nat; do
   iptables -w -t "$table" -S | grep -- "--comment $IPTABLES_COMMENT" | sed 's/^-A //' | while read -r rule; do
     eval "iptables -w -t $table -D $rule"
