@@ -8,16 +8,8 @@ import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import { freePort, rssBytes, startMonitorAgent, startMonitorTest, stopAll, type RunningService } from './processes.js';
 import { realToolsAvailable, startPrometheus, startZipkin, type Prometheus, type Zipkin } from './tools.js';
+import type { ZipkinSpan } from '../../src/verify/zipkin-checks.js';
 
-interface ZipkinSpan {
-  traceId: string;
-  id: string;
-  parentId?: string;
-  kind?: string;
-  name?: string;
-  localEndpoint?: { serviceName?: string };
-  tags?: Record<string, string>;
-}
 
 const hex = (length: number) => Array.from({ length }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 

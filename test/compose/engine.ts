@@ -1,0 +1,58 @@
+/**
+ * The private Docker engine for the image and compose tests (scripts/docker/dockerd.sh). Where it
+ * cannot run, the tests skip locally and fail under CI=true, naming what is missing.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const DOCKERD = `${ROOT}scripts/docker/dockerd.sh`;
+const run = promisify(execFile);
+
+const onPath = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+
+/** Whether a private engine can run here; under CI=true a missing piece is an error, not a skip. */
+export function engineAvailable(): boolean {
+  const missing = [
+    ...['dockerd', 'docker', 'docker-compose', 'mmdebstrap', 'mvn', 'iptables', 'ip'].filter((c) => !onPath(c)),
+    process.getuid?.() !== 0 && 'root',
+  ].filter(Boolean);
+  if (missing.length === 0) return true;
+  if (process.env.CI === 'true') throw new Error(`CI=true but the Docker engine cannot run here: missing ${missing.join(', ')}`);
+  return false;
+}
+
+export interface Engine {
+  env: Record<string, string>;
+  /** Whether this test started the engine (and so stops it). */
+  startedHere: boolean;
+  stop(): Promise<void>;
+}
+
+export async function startEngine(): Promise<Engine> {
+  const running = spawnSync(DOCKERD, ['status'], { stdio: 'ignore' }).status === 0;
+  const { stdout } = await run(DOCKERD, ['start']);
+  const dockerHost = /DOCKER_HOST=(\S+)/.exec(stdout)?.[1];
+  if (!dockerHost) throw new Error(`dockerd.sh start printed no DOCKER_HOST: ${stdout}`);
+  return {
+    env: { DOCKER_HOST: dockerHost },
+    startedHere: !running,
+    async stop() {
+      if (!running) await run(DOCKERD, ['stop']);
+    },
+  };
+}
+
+/** Runs a command from the repository root; resolves with its output, rejects with it on failure. */
+export async function sh(command: string, args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
+  try {
+    return await run(command, args, { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+  } catch (error) {
+    const e = error as Error & { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`.slice(0, 8000));
+  }
+}
+
+/** Seconds since `start` (a Date.now()), one decimal. */
+export const seconds = (start: number) => Number(((Date.now() - start) / 1000).toFixed(1));
