@@ -7,16 +7,24 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/config.sh"
 
-# stop <name> <pid>: SIGTERM, then SIGKILL after 10 s; only if the PID still runs <name>.
+# stop <name> <pid>...: SIGTERM to each PID that still runs <name>, then SIGKILL to whatever is
+# left after 10 s (all at once: one by one, a dozen shims took minutes).
 stop() {
-  local name=$1 pid=$2
-  [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$name" || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
+  local name=$1 pid live=()
+  shift
+  for pid in "$@"; do
+    [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$name" || continue
+    kill -TERM "$pid" 2>/dev/null && live+=("$pid")
+  done
   for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || return 0
+    local alive=()
+    for pid in "${live[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+    live=("${alive[@]}")
+    ((${#live[@]})) || return 0
     sleep 0.1
   done
-  kill -KILL "$pid" 2>/dev/null
+  kill -KILL "${live[@]}" 2>/dev/null
+  return 0
 }
 
 pids=$CLUSTER_STATE/pids
@@ -45,7 +53,7 @@ if [[ -f $pids ]]; then
   done < <(tac "$pids")
 fi
 # The shims containerd started outlive it; ours are the ones connected to our socket.
-for p in $(pgrep -f "containerd-shim-runc-v2 .*-address $CONTAINERD_SOCK" || true); do stop containerd-shim "$p"; done
+stop containerd-shim $(pgrep -f "containerd-shim-runc-v2 .*-address $CONTAINERD_SOCK" || true)
 
 for ns in $(printf '%s\n' "${netns[@]}" | sort -u); do
   ip netns delete "$(basename "$ns")" 2>/dev/null || { umount "$ns" 2>/dev/null; rm -f "$ns"; }
