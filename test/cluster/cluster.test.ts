@@ -53,6 +53,7 @@ describe.skipIf(!available).sequential('the delivery path on a real cluster', ()
   }, 1_800_000);
 
   afterAll(() => {
+    phases.mark('(steps after the last marked one)');
     provision.down();
     phases.mark('teardown');
     console.log(phases.report());
