@@ -104,10 +104,14 @@ describe.skipIf(!available).sequential('the delivery path on a real cluster', ()
     expect(refused.stderr).toMatch(/violates PodSecurity "restricted/);
   });
 
-  it('applies the Istio CRDs from the istioctl module', () => {
+  it('applies the Istio CRDs from the istioctl module', async () => {
     const crds = sh(`${ROOT}scripts/tools/istio-crds.sh`).trim();
     kube.run(['apply', '--server-side', '-f', crds], undefined, 180_000);
-    kube.run(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
+    // A CRD created a moment ago may have no status yet, which `kubectl wait` reports as an error.
+    await eventually(async () => {
+      kube.run(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=20s'], undefined, 30_000);
+      return true;
+    }, 90_000);
     phases.mark('namespace, Istio CRDs');
   }, 240_000);
 
