@@ -1,0 +1,298 @@
+/**
+ * The delivery path on a real Kubernetes (issue 14, part 3): a single-node v1.32 cluster from
+ * cached binaries (kind in GitHub Actions), the images from the Dockerfile tagged with the short
+ * git SHA, every overlay applied for real, Traefik as the ingress controller, Prometheus and
+ * Zipkin in the cluster, `npm run verify` through the ingress, a rolling update and a pod deletion
+ * under load, and Istio's objects admitted and analyzed without a data plane.
+ * Run with `npm run test:cluster`; it tears down everything it started, even on failure.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchBrowser } from '../system/browser.js';
+import { runLoad, type LoadResult } from '../system/load.js';
+import { named, parseObjects } from '../manifests/objects.js';
+import { findTool } from '../manifests/tools.js';
+import { clusterAvailable, clusterConfig, get, Kubectl, Phases, provision, render, ROOT, sh, shortSha } from './harness.js';
+import { buildImages, type Images } from './images.js';
+
+const NAMESPACE = 'k8s-app-monitor';
+const DEPLOYMENTS = ['k8s-app-monitor-test', 'k8s-app-monitor-agent'];
+// Both Ingress methods of the seed, with hosts this machine resolves to loopback: the path method
+// on a shared host, the own-host method on a host of its own (Chromium maps *.localhost itself).
+const SHARED_HOST = 'localhost';
+const OWN_HOST = 'k8s-app-monitor-agent.localhost';
+
+const available = clusterAvailable() && browserAvailable();
+
+describe.skipIf(!available).sequential('the delivery path on a real cluster', () => {
+  const config = clusterConfig();
+  const phases = new Phases();
+  const tag = shortSha();
+  const ingress = `http://${SHARED_HOST}:${config.PORT_INGRESS}`;
+  let kube: Kubectl;
+  let images: Images;
+  let traefikKubeconfig: string;
+
+  beforeAll(() => {
+    // Interrupted (Ctrl-C, a CI timeout): tear the cluster down before going.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        provision.down();
+        process.exit(130);
+      });
+    }
+    images = buildImages(tag);
+    phases.mark('images built');
+    const cluster = provision.up();
+    kube = new Kubectl(cluster.kubeconfig);
+    traefikKubeconfig = cluster.traefikKubeconfig;
+    phases.mark('cluster up');
+  }, 1_800_000);
+
+  afterAll(() => {
+    phases.mark('(steps after the last marked one)');
+    provision.down();
+    phases.mark('teardown');
+    console.log(phases.report());
+  }, 300_000);
+
+  /** Rolls out every Deployment of the namespace and checks each pod is Ready through its own probes. */
+  function rolledOut(namespace = NAMESPACE, names = DEPLOYMENTS): void {
+    for (const name of names) kube.run(['-n', namespace, 'rollout', 'status', `deployment/${name}`, '--timeout=240s'], undefined, 260_000);
+    const pods = kube.json<{ items: any[] }>(['-n', namespace, 'get', 'pods']).items.filter((p) => !p.metadata.deletionTimestamp);
+    for (const name of names) {
+      const ours = pods.filter((p) => p.metadata.labels?.app === name);
+      expect(ours.length, name).toBeGreaterThanOrEqual(1);
+      for (const pod of ours) {
+        const ready = pod.status.conditions?.find((c: { type: string }) => c.type === 'Ready');
+        expect(ready?.status, `${pod.metadata.name} Ready`).toBe('True');
+        // Ready through the HTTP readiness probe the manifest declares, not by default.
+        const container = pod.spec.containers.find((c: { name: string }) => c.name === name);
+        expect(container.readinessProbe?.httpGet?.path, pod.metadata.name).toMatch(/^\/(readyz|health|-\/ready)$/);
+      }
+    }
+  }
+
+  /** The agent answers with data from monitor-test, which it found by its Service DNS name. */
+  async function agentReachesMonitorTest(): Promise<void> {
+    const pods = kube.json<{ items: any[] }>(['-n', NAMESPACE, 'get', 'pods', '-l', 'app=k8s-app-monitor-agent', '--field-selector=status.phase=Running']).items;
+    for (const pod of pods.filter((p) => !p.metadata.deletionTimestamp)) {
+      const env = pod.spec.containers[0].env as { name: string; value?: string }[];
+      expect(env.find((e) => e.name === 'SERVICE_NAME')?.value).toBe('k8s-app-monitor-test');
+      const { status, body } = await get(`http://${pod.status.podIP}:8888/k8s-app-monitor-agent/api/metrics`);
+      expect(status, `${pod.metadata.name}: ${body.slice(0, 300)}`).toBe(200);
+      expect(JSON.parse(body)).toBeTypeOf('object');
+    }
+  }
+
+  it('imports the images, tagged with the short git SHA', () => {
+    provision.load(images.all);
+    phases.mark('images loaded');
+    for (const image of [images.test, images.agent]) expect(image).toMatch(new RegExp(`:${tag}$`));
+  }, 600_000);
+
+  it('enforces Pod Security restricted on the namespace', () => {
+    expect(kube.apply(render('k8s/base', tag).split(/^---$/m).find((doc) => /kind: Namespace/.test(doc))!)).toEqual([]);
+    const ns = kube.json(['get', 'namespace', NAMESPACE]);
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    // Proof the label is enforced: a root pod is refused by the API server.
+    const refused = spawnSync('kubectl', ['--kubeconfig', kube.kubeconfig, '-n', NAMESPACE, 'run', 'root-probe', `--image=${images.test}`, '--dry-run=server', '--restart=Never'], { encoding: 'utf8' });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/violates PodSecurity "restricted/);
+  });
+
+  it('applies the Istio CRDs from the istioctl module', async () => {
+    const crds = sh(`${ROOT}scripts/tools/istio-crds.sh`).trim();
+    kube.run(['apply', '--server-side', '-f', crds], undefined, 180_000);
+    // A CRD created a moment ago may have no status yet, which `kubectl wait` reports as an error.
+    await eventually(async () => {
+      kube.run(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=20s'], undefined, 30_000);
+      return true;
+    }, 90_000);
+    phases.mark('namespace, Istio CRDs');
+  }, 240_000);
+
+  it('admits the istio overlay (every Istio object) and rolls it out', async () => {
+    const yaml = render('k8s/overlays/istio', tag);
+    expect(kube.apply(yaml)).toEqual([]);
+    const istioObjects = parseObjects(yaml).filter((o) => o.apiVersion.includes('istio.io/'));
+    expect(istioObjects.length).toBeGreaterThan(0);
+    for (const o of istioObjects) {
+      const resource = `${o.kind.toLowerCase()}.${o.apiVersion.split('/')[0]}`;
+      expect(kube.run(['-n', NAMESPACE, 'get', resource, o.metadata.name, '-o', 'name']).stdout.trim()).toMatch(new RegExp(`/${o.metadata.name}$`));
+    }
+    rolledOut();
+    await agentReachesMonitorTest();
+    phases.mark('istio overlay');
+  }, 600_000);
+
+  it('analyzes the live cluster with istioctl and server-side admits the kube-injected all-in-one file', () => {
+    const istioctl = findTool('istioctl');
+    expect(istioctl, 'istioctl (scripts/tools/istioctl.sh)').toBeDefined();
+    const analyze = spawnSync(istioctl!, ['analyze', '--kubeconfig', kube.kubeconfig, '-n', NAMESPACE], { encoding: 'utf8', timeout: 120_000 });
+    const output = analyze.stdout + analyze.stderr;
+    console.log(`istioctl analyze (live cluster):\n${output.trim()}`);
+    // Without a data plane two findings are expected, and only these: no ingress gateway pod for
+    // the Gateway's selector (IST0101) and pods without a sidecar (IST0103). Anything else fails.
+    const findings = [...output.matchAll(/^(Error|Warning|Info) \[(IST\d+)\] \((\w+) [^)]*\) (.*)$/gm)];
+    const unexpected = findings.filter(([, , code, kind, message]) =>
+      !(code === 'IST0103' && kind === 'Pod') && !(code === 'IST0101' && kind === 'Gateway' && message!.includes('"istio=ingressgateway"')));
+    expect(unexpected.map(([line]) => line)).toEqual([]);
+    expect(findings.length, output).toBeGreaterThan(0);
+
+    const dir = mkdtempSync(join(tmpdir(), 'kube-inject-'));
+    const installation = sh(`${istioctl} manifest generate`);
+    const configMap = (name: string) => named(parseObjects(installation), 'ConfigMap', name) as unknown as { data: { config: string; values: string; mesh: string } };
+    const injector = configMap('istio-sidecar-injector');
+    writeFileSync(join(dir, 'inject.yaml'), injector.data.config);
+    writeFileSync(join(dir, 'values.json'), injector.data.values);
+    writeFileSync(join(dir, 'mesh.yaml'), configMap('istio').data.mesh);
+    const injected = sh(`${istioctl} kube-inject --revision default -f ${ROOT}k8s/k8s-app-monitor-istio-all-in-one.yaml --injectConfigFile ${dir}/inject.yaml --valuesFile ${dir}/values.json --meshConfigFile ${dir}/mesh.yaml`)
+      .replace(/(image: ghcr\.io\/k8s-app-monitor\/k8s-app-monitor-(?:test|agent)):[^\s@]+/g, `$1:${tag}`);
+    expect(injected).toMatch(/name: istio-proxy/);
+    const warnings = kube.apply(injected, ['--dry-run=server']);
+    console.log(`kube-inject dry run: ${warnings.length} warning(s)${warnings.map((w) => `\n  ${w}`).join('')}`);
+    // Pod Security judges pods, not Deployments: ask the API server about each injected pod too,
+    // and say what it answers (istio-init needs NET_ADMIN, which `restricted` refuses without Istio CNI).
+    for (const deployment of parseObjects(injected).filter((o) => o.kind === 'Deployment')) {
+      const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${deployment.metadata.name}-injected`, namespace: NAMESPACE, labels: deployment.spec.template.metadata.labels, annotations: deployment.spec.template.metadata.annotations }, spec: deployment.spec.template.spec };
+      const answer = spawnSync('kubectl', ['--kubeconfig', kube.kubeconfig, 'create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(pod), encoding: 'utf8' });
+      console.log(`injected ${deployment.metadata.name} pod under Pod Security restricted: ${answer.status === 0 ? 'admitted' : answer.stderr.trim()}`);
+    }
+    phases.mark('istioctl analyze, kube-inject dry run');
+  }, 300_000);
+
+  it('starts Traefik against the API server (IngressClass traefik)', async () => {
+    kube.apply(`apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: traefik
+spec:
+  controller: traefik.io/ingress-controller
+`);
+    provision.start('traefik', [
+      `${config.TOOLS}/traefik`,
+      '--global.checkNewVersion=false', '--global.sendAnonymousUsage=false',
+      `--entrypoints.web.address=127.0.0.1:${config.PORT_INGRESS}`,
+      `--entrypoints.traefik.address=127.0.0.1:${config.PORT_TRAEFIK_API}`,
+      '--api=true', '--ping=true', '--providers.kubernetesingress=true', '--log.level=INFO',
+    ], { ...process.env, KUBECONFIG: traefikKubeconfig });
+    await eventually(async () => (await get(`http://127.0.0.1:${config.PORT_TRAEFIK_API}/ping`)).status === 200, 30_000);
+  }, 60_000);
+
+  it.each([
+    ['ingress-host', OWN_HOST, '/'],
+    ['ingress-path', SHARED_HOST, '/k8s-app-monitor-agent/'],
+  ])('serves the chart page and its assets through Traefik (%s)', async (overlay, host, path) => {
+    expect(kube.apply(render(`k8s/overlays/${overlay}`, tag, host))).toEqual([]);
+    rolledOut();
+    await agentReachesMonitorTest();
+    const url = `http://${host}:${config.PORT_INGRESS}${path}`;
+    await eventually(async () => (await get(`http://127.0.0.1:${config.PORT_INGRESS}${path}`, host)).status === 200, 30_000);
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      const failed: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+      page.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
+      page.on('requestfailed', (r) => failed.push(`${r.failure()?.errorText} ${r.url()}`));
+      await page.goto(url);
+      await page.waitForSelector('#chart[data-state="ok"] .main-svg', { timeout: 30_000 });
+      expect(requests).toContain(`${path}assets/vendor/plotly.js`);
+      expect(requests).toContain(`${path}api/metrics`);
+      expect(failed).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+    phases.mark(`${overlay} through Traefik, Chromium`);
+  }, 600_000);
+
+  it('runs Prometheus (pod discovery by annotation) and Zipkin in the cluster; npm run verify passes through the ingress', async () => {
+    const yaml = render('k8s/observability', tag)
+      .replace(/image: k8s-app-monitor-local\/zipkin:\S+/, `image: ${images.zipkin}`)
+      .replace(/image: k8s-app-monitor-local\/prometheus:\S+/, `image: ${images.prometheus}`);
+    expect(kube.apply(yaml)).toEqual([]);
+    rolledOut('istio-system', ['zipkin', 'prometheus']);
+    const prometheus = `http://${kube.run(['-n', 'istio-system', 'get', 'service', 'prometheus', '-o', 'jsonpath={.spec.clusterIP}']).stdout}:9090`;
+    const zipkin = `http://${kube.run(['-n', 'istio-system', 'get', 'service', 'zipkin', '-o', 'jsonpath={.spec.clusterIP}']).stdout}:9411`;
+    // Every app pod discovered through its prometheus.io annotations, and up.
+    await eventually(async () => {
+      const targets = JSON.parse((await get(`${prometheus}/api/v1/targets?state=active`)).body).data.activeTargets as { labels: Record<string, string>; health: string }[];
+      const up = targets.filter((t) => t.health === 'up').map((t) => t.labels.app);
+      return DEPLOYMENTS.every((app) => up.filter((a) => a === app).length >= 2);
+    }, 120_000);
+    const verify = spawnSync('npm', ['run', '--silent', 'verify', '--', '--agent', `${ingress}/k8s-app-monitor-agent`, '--zipkin', zipkin, '--prometheus', prometheus], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+    console.log(`npm run verify (cluster, through Traefik):\n${verify.stdout}${verify.stderr}`);
+    expect(verify.status).toBe(0);
+    phases.mark('in-cluster Prometheus and Zipkin, npm run verify');
+  }, 900_000);
+
+  /** Bounded load through the ingress while `action` runs: 8 workers, 20 ms apart, at most 180 s. */
+  async function underLoad(action: () => Promise<void>): Promise<LoadResult> {
+    let done = false;
+    const deadline = Date.now() + 180_000;
+    const load = runLoad(`${ingress}/k8s-app-monitor-agent/api/metrics`, 8, () => done || Date.now() > deadline, { pauseMs: 20 });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await action();
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+    } finally {
+      done = true;
+    }
+    return load;
+  }
+
+  function summary(result: LoadResult): string {
+    const total = Object.values(result.statuses).reduce((a, b) => a + b, 0) + Object.values(result.failures).reduce((a, b) => a + b, 0);
+    const sorted = [...result.durationsMs].sort((a, b) => a - b);
+    return `${total} requests, statuses ${JSON.stringify(result.statuses)}, connection errors ${JSON.stringify(result.failures)}, p99 ${sorted[Math.floor(sorted.length * 0.99)]?.toFixed(0)} ms`;
+  }
+
+  it('rolls both Deployments to a new image tag under load with zero failed requests', async () => {
+    const next = images.retag(`${tag}-rollout`);
+    provision.load(next.all);
+    const result = await underLoad(async () => {
+      kube.run(['-n', NAMESPACE, 'set', 'image', 'deployment/k8s-app-monitor-test', `k8s-app-monitor-test=${next.test}`]);
+      kube.run(['-n', NAMESPACE, 'set', 'image', 'deployment/k8s-app-monitor-agent', `k8s-app-monitor-agent=${next.agent}`]);
+      for (const name of DEPLOYMENTS) kube.run(['-n', NAMESPACE, 'rollout', 'status', `deployment/${name}`, '--timeout=240s'], undefined, 260_000);
+    });
+    console.log(`rolling update under load: ${summary(result)}`);
+    expect(result.failures).toEqual({});
+    expect(Object.keys(result.statuses)).toEqual(['200']);
+    phases.mark('rolling update under load');
+  }, 600_000);
+
+  it('deletes a monitor-test pod under load with zero failed requests', async () => {
+    const result = await underLoad(async () => {
+      const pod = kube.json<{ items: any[] }>(['-n', NAMESPACE, 'get', 'pods', '-l', 'app=k8s-app-monitor-test']).items[0].metadata.name as string;
+      kube.run(['-n', NAMESPACE, 'delete', 'pod', pod, '--wait=true'], undefined, 120_000);
+      kube.run(['-n', NAMESPACE, 'rollout', 'status', 'deployment/k8s-app-monitor-test', '--timeout=120s'], undefined, 130_000);
+    });
+    console.log(`pod deletion under load: ${summary(result)}`);
+    expect(result.failures).toEqual({});
+    expect(Object.keys(result.statuses)).toEqual(['200']);
+    phases.mark('pod deletion under load');
+  }, 600_000);
+});
+
+async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error(`not true after ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+}

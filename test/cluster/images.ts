@@ -1,0 +1,64 @@
+/**
+ * The images the cluster runs: both services built from the unchanged Dockerfile by the private
+ * Docker engine (scripts/images/build.sh), tagged with the short git SHA, and the local Zipkin and
+ * Prometheus images it makes beside them (scripts/images/base-images.sh).
+ */
+import { execFileSync } from 'node:child_process';
+import { ROOT } from './harness.js';
+
+export interface Images {
+  test: string;
+  agent: string;
+  zipkin: string;
+  prometheus: string;
+  all: string[];
+  /** The same service images under another tag (a rolling update to a new tag). */
+  retag(tag: string): Images;
+}
+
+const REGISTRY = 'ghcr.io/k8s-app-monitor';
+
+function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+}
+
+function images(tag: string, zipkin: string, prometheus: string): Images {
+  const test = `${REGISTRY}/k8s-app-monitor-test:${tag}`;
+  const agent = `${REGISTRY}/k8s-app-monitor-agent:${tag}`;
+  return {
+    test,
+    agent,
+    zipkin,
+    prometheus,
+    all: [test, agent, zipkin, prometheus],
+    retag(next) {
+      const retagged = images(next, zipkin, prometheus);
+      docker('tag', test, retagged.test);
+      docker('tag', agent, retagged.agent);
+      return retagged;
+    },
+  };
+}
+
+/** The newest local image of a repository (the base-images script names them k8s-app-monitor-local/<name>:<version>). */
+function local(name: string): string {
+  const refs = docker('images', '--format', '{{.Repository}}:{{.Tag}}', `k8s-app-monitor-local/${name}`).trim().split('\n').filter(Boolean);
+  if (refs.length === 0) throw new Error(`no k8s-app-monitor-local/${name} image: scripts/images/base-images.sh makes it`);
+  return refs[0]!;
+}
+
+/**
+ * Builds (Docker's cache makes a rebuild quick) both services tagged `tag`, with the private engine
+ * the build script starts; the engine's DOCKER_HOST is kept for `docker save` and `kind load`.
+ */
+export function buildImages(tag: string): Images {
+  const out = execFileSync(`${ROOT}scripts/images/build.sh`, [], {
+    encoding: 'utf8',
+    env: { ...process.env, IMAGE_REGISTRY: REGISTRY, IMAGE_TAG: tag },
+    timeout: 1_500_000,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const dockerHost = /DOCKER_HOST=(\S+)/.exec(out)?.[1];
+  if (dockerHost) process.env.DOCKER_HOST = dockerHost;
+  return images(tag, local('zipkin'), local('prometheus'));
+}
