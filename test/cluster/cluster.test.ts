@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser } from '../system/browser.js';
 import { runLoad, type LoadResult } from '../system/load.js';
 import { named, parseObjects } from '../manifests/objects.js';
-import { findTool } from '../manifests/tools.js';
+import { findTool } from '../tools.js';
 import { clusterAvailable, clusterConfig, get, Kubectl, Phases, provision, render, ROOT, sh, shortSha } from './harness.js';
 import { buildImages, type Images } from './images.js';
 
@@ -27,7 +27,7 @@ const OWN_HOST = 'k8s-app-monitor-agent.localhost';
 
 const available = clusterAvailable() && browserAvailable();
 
-describe.skipIf(!available).sequential('the delivery path on a real cluster', () => {
+describe.skipIf(!available)('the delivery path on a real cluster', () => {
   const config = clusterConfig();
   const phases = new Phases();
   const tag = shortSha();

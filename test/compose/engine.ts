@@ -5,22 +5,22 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { findTool, toolsAvailable } from '../tools.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DOCKERD = `${ROOT}scripts/docker/dockerd.sh`;
 const run = promisify(execFile);
 
-const onPath = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
-
 /** Whether a private engine can run here; under CI=true a missing piece is an error, not a skip. */
 export function engineAvailable(): boolean {
-  const missing = [
-    ...['dockerd', 'docker', 'docker-compose', 'mmdebstrap', 'mvn', 'iptables', 'ip'].filter((c) => !onPath(c)),
-    process.getuid?.() !== 0 && 'root',
-  ].filter(Boolean);
-  if (missing.length === 0) return true;
-  if (process.env.CI === 'true') throw new Error(`CI=true but the Docker engine cannot run here: missing ${missing.join(', ')}`);
-  return false;
+  return toolsAvailable([
+    ...['dockerd', 'docker', 'docker-compose', 'mmdebstrap', 'mvn', 'iptables', 'ip'].map((name) => ({
+      what: name,
+      found: findTool(name) !== undefined,
+      install: 'Debian packages, as .ci/run installs them',
+    })),
+    { what: 'root', found: process.getuid?.() === 0, install: 'the Docker engine needs root' },
+  ]);
 }
 
 export interface Engine {
