@@ -13,6 +13,7 @@ export const TAGGED_FILES = [
   'k8s/base/k8s-app-monitor-test.yaml',
   'k8s/base/k8s-app-monitor-agent.yaml',
   'compose/docker-compose.yml',
+  'k8s/observability/prometheus.yaml',
   // The chart's appVersion, its default image tag (quoted: an all-digit SHA must stay a string).
   'charts/k8s-app-monitor/Chart.yaml',
 ];

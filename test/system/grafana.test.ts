@@ -38,6 +38,14 @@ const formatPick = (values: string[]) => (values.length === 1 ? regexEscape(valu
 const substitute = (text: string, values: Record<string, string>) =>
   Object.entries(values).reduce((t, [name, value]) => t.replaceAll(`\${${name}}`, value).replaceAll(`$${name}`, value), text);
 
+/** Whether a range query stepped and aligned as Grafana's (15 s) finds a request rate in the last 5 minutes. */
+async function hasRateAtStep(prometheusUrl: string): Promise<boolean> {
+  const end = Math.floor(Date.now() / STEP_MS) * (STEP_MS / 1000);
+  const params = new URLSearchParams({ query: 'sum(rate(http_server_request_duration_seconds_count[1m]))', start: String(end - 300), end: String(end), step: String(STEP_MS / 1000) });
+  const body = (await (await fetch(`${prometheusUrl}/api/v1/query_range?${params}`)).json()) as { data?: { result?: { values: [number, string][] }[] } };
+  return (body.data?.result ?? []).some(({ values }) => values.some(([, value]) => Number(value) > 0));
+}
+
 const hasData = (frame: Frame) =>
   frame.schema.fields.some((field, i) => field.type === 'number' && (frame.data.values[i] ?? []).some((v) => typeof v === 'number' && Number.isFinite(v)));
 
@@ -73,6 +81,9 @@ describe.skipIf(!realToolsAvailable() || !grafanaAvailable())('the dashboards in
       if (uids.every((uid) => body.some((d) => d.uid === uid))) break;
       await sleep(500);
     }
+    // On a loaded machine scrapes can be late or time out: before asking Grafana, drive more traffic
+    // until Prometheus itself has a rate at one of the step-aligned points Grafana will ask for.
+    for (let i = 0; i < 12 && !(await hasRateAtStep(prometheus.url)); i++) await driveDashboardTraffic(services, 5000);
     window.from = String(Date.now() - 5 * 60_000);
     window.to = String(Date.now());
   }, 300_000);
@@ -154,7 +165,15 @@ describe.skipIf(!realToolsAvailable() || !grafanaAvailable())('the dashboards in
         for (const target of panel.targets ?? []) {
           const datasource = target.datasource ?? panel.datasource!;
           const uid = substitute(datasource.uid, values);
-          const { status, body } = await query([{ refId: target.refId, datasource: { type: datasource.type, uid }, expr: substitute(target.expr, values), range: true, instant: false, exemplar: false, intervalMs: STEP_MS, maxDataPoints: 300 }]);
+          const ask = () => query([{ refId: target.refId, datasource: { type: datasource.type, uid }, expr: substitute(target.expr, values), range: true, instant: false, exemplar: false, intervalMs: STEP_MS, maxDataPoints: 300 }]);
+          let { status, body } = await ask();
+          // A loaded machine can leave the newest step without a second scrape yet: the next step
+          // (at most 15 s on) must have data, or the panel really is empty.
+          for (let retry = 0; retry < 8 && status === 200 && !(body.results?.[target.refId]?.frames ?? []).some(hasData); retry++) {
+            await sleep(2500);
+            window.to = String(Date.now());
+            ({ status, body } = await ask());
+          }
           const result = body.results?.[target.refId];
           const where = `${dashboard.title} / ${panel.title} (${target.refId})`;
           if (status !== 200 || result?.error) empty.push(`${where}: ${status} ${result?.error ?? JSON.stringify(body).slice(0, 300)}`);
