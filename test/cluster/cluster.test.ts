@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser } from '../system/browser.js';
 import { runLoad, type LoadResult } from '../system/load.js';
 import { named, parseObjects } from '../manifests/objects.js';
-import { findTool } from '../tools.js';
+import { findTool, requireTool } from '../tools.js';
 import { clusterAvailable, clusterConfig, get, Kubectl, Phases, provision, render, ROOT, sh, shortSha } from './harness.js';
 import { buildImages, type Images } from './images.js';
 
@@ -280,6 +280,26 @@ spec:
     expect(result.failures).toEqual({});
     expect(Object.keys(result.statuses)).toEqual(['200']);
     phases.mark('pod deletion under load');
+  }, 600_000);
+
+  it('installs the Helm chart into a namespace of its own: pods Ready through their probes, npm run verify passes', async () => {
+    const helm = requireTool('helm', 'scripts/tools/helm.sh builds it')!;
+    const namespace = 'k8s-app-monitor-helm';
+    const install = spawnSync(helm, ['--kubeconfig', kube.kubeconfig, 'install', 'k8s-app-monitor', `${ROOT}charts/k8s-app-monitor`,
+      '--set', `namespace.name=${namespace}`, '--set', `image.tag=${tag}`, '--wait', '--timeout', '4m'], { encoding: 'utf8', timeout: 300_000 });
+    expect(install.status, `${install.stdout}${install.stderr}`).toBe(0);
+    rolledOut(namespace);
+    const agent = `http://${kube.run(['-n', namespace, 'get', 'service', 'k8s-app-monitor-agent', '-o', 'jsonpath={.spec.clusterIP}']).stdout}:8888`;
+    const service = (name: string) => `http://${kube.run(['-n', 'istio-system', 'get', 'service', name, '-o', 'jsonpath={.spec.clusterIP}']).stdout}`;
+    // Both releases' pods are discovered by Prometheus; wait for the chart's before counting.
+    await eventually(async () => {
+      const targets = JSON.parse((await get(`${service('prometheus')}:9090/api/v1/targets?state=active`)).body).data.activeTargets as { labels: Record<string, string>; discoveredLabels: Record<string, string>; health: string }[];
+      return targets.filter((t) => t.health === 'up' && t.discoveredLabels.__meta_kubernetes_namespace === namespace).length >= 4;
+    }, 120_000);
+    const verify = spawnSync('npm', ['run', '--silent', 'verify', '--', '--agent', `${agent}/k8s-app-monitor-agent/`, '--zipkin', `${service('zipkin')}:9411`, '--prometheus', `${service('prometheus')}:9090`], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+    console.log(`npm run verify (cluster, the Helm release):\n${verify.stdout}${verify.stderr}`);
+    expect(verify.status).toBe(0);
+    phases.mark('helm install, npm run verify');
   }, 600_000);
 });
 
