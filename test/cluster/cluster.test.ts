@@ -55,6 +55,7 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
   afterAll(() => {
     phases.mark('(steps after the last marked one)');
     provision.down();
+    images?.release();
     phases.mark('teardown');
     console.log(phases.report());
   }, 300_000);

@@ -3,7 +3,7 @@
  * Docker engine (scripts/images/build.sh), tagged with the short git SHA, and the local Zipkin and
  * Prometheus images it makes beside them (scripts/images/base-images.sh).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { ROOT } from './harness.js';
 
 export interface Images {
@@ -14,6 +14,8 @@ export interface Images {
   all: string[];
   /** The same service images under another tag (a rolling update to a new tag). */
   retag(tag: string): Images;
+  /** Stops the private engine, by its PID, if buildImages started it. */
+  release(): void;
 }
 
 const REGISTRY = 'ghcr.io/k8s-app-monitor';
@@ -22,7 +24,9 @@ function docker(...args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
 }
 
-function images(tag: string, zipkin: string, prometheus: string): Images {
+const DOCKERD = `${ROOT}scripts/docker/dockerd.sh`;
+
+function images(tag: string, zipkin: string, prometheus: string, startedEngine = false): Images {
   const test = `${REGISTRY}/k8s-app-monitor-test:${tag}`;
   const agent = `${REGISTRY}/k8s-app-monitor-agent:${tag}`;
   return {
@@ -36,6 +40,9 @@ function images(tag: string, zipkin: string, prometheus: string): Images {
       docker('tag', test, retagged.test);
       docker('tag', agent, retagged.agent);
       return retagged;
+    },
+    release() {
+      if (startedEngine) execFileSync(DOCKERD, ['stop'], { stdio: 'inherit' });
     },
   };
 }
@@ -52,6 +59,7 @@ function local(name: string): string {
  * the build script starts; the engine's DOCKER_HOST is kept for `docker save` and `kind load`.
  */
 export function buildImages(tag: string): Images {
+  const engineWasRunning = spawnSync(DOCKERD, ['status'], { stdio: 'ignore' }).status === 0;
   const out = execFileSync(`${ROOT}scripts/images/build.sh`, [], {
     encoding: 'utf8',
     env: { ...process.env, IMAGE_REGISTRY: REGISTRY, IMAGE_TAG: tag },
@@ -60,5 +68,5 @@ export function buildImages(tag: string): Images {
   });
   const dockerHost = /DOCKER_HOST=(\S+)/.exec(out)?.[1];
   if (dockerHost) process.env.DOCKER_HOST = dockerHost;
-  return images(tag, local('zipkin'), local('prometheus'));
+  return images(tag, local('zipkin'), local('prometheus'), !engineWasRunning);
 }
