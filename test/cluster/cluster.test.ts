@@ -83,9 +83,16 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
     for (const pod of pods.filter((p) => !p.metadata.deletionTimestamp)) {
       const env = pod.spec.containers[0].env as { name: string; value?: string }[];
       expect(env.find((e) => e.name === 'SERVICE_NAME')?.value).toBe('k8s-app-monitor-test');
-      const { status, body } = await get(`http://${pod.status.podIP}:8888/k8s-app-monitor-agent/api/metrics`);
-      expect(status, `${pod.metadata.name}: ${body.slice(0, 300)}`).toBe(200);
-      expect(JSON.parse(body)).toBeTypeOf('object');
+      // Ready pods are not yet reachable endpoints: kube-proxy programs the Service's rules a moment
+      // after the rollout reports done (a refused connection meanwhile), so allow it 30 s.
+      let last = '';
+      await eventually(async () => {
+        const { status, body } = await get(`http://${pod.status.podIP}:8888/k8s-app-monitor-agent/api/metrics`);
+        last = `${pod.metadata.name}: ${status} ${body.slice(0, 300)}`;
+        return status === 200 && typeof JSON.parse(body) === 'object';
+      }, 30_000).catch((error: Error) => {
+        throw new Error(`${error.message}; last answer ${last}`);
+      });
     }
   }
 
