@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser } from '../system/browser.js';
 import { runLoad, type LoadResult } from '../system/load.js';
 import { named, parseObjects } from '../manifests/objects.js';
-import { findTool, requireTool } from '../tools.js';
+import { findTool, requireTool } from '../helpers/tools.js';
 import { clusterAvailable, clusterConfig, get, Kubectl, Phases, provision, render, ROOT, sh, shortSha } from './harness.js';
 import { buildImages, type Images } from './images.js';
 
@@ -113,7 +113,7 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
   });
 
   it('applies the Istio CRDs from the istioctl module', async () => {
-    const crds = sh(`${ROOT}scripts/tools/istio-crds.sh`).trim();
+    const crds = sh(`${ROOT}infra/tools/istio-crds.sh`).trim();
     kube.run(['apply', '--server-side', '-f', crds], undefined, 180_000);
     // A CRD created a moment ago may have no status yet, which `kubectl wait` reports as an error.
     await eventually(async () => {
@@ -139,7 +139,7 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
 
   it('analyzes the live cluster with istioctl and server-side admits the kube-injected all-in-one file', () => {
     const istioctl = findTool('istioctl');
-    expect(istioctl, 'istioctl (scripts/tools/istioctl.sh)').toBeDefined();
+    expect(istioctl, 'istioctl (infra/tools/istioctl.sh)').toBeDefined();
     const analyze = spawnSync(istioctl!, ['analyze', '--kubeconfig', kube.kubeconfig, '-n', NAMESPACE], { encoding: 'utf8', timeout: 120_000 });
     const output = analyze.stdout + analyze.stderr;
     console.log(`istioctl analyze (live cluster):\n${output.trim()}`);
@@ -291,7 +291,7 @@ spec:
   }, 600_000);
 
   it('installs the Helm chart into a namespace of its own: pods Ready through their probes, npm run verify passes', async () => {
-    const helm = requireTool('helm', 'scripts/tools/helm.sh builds it')!;
+    const helm = requireTool('helm', 'infra/tools/helm.sh builds it')!;
     const namespace = 'k8s-app-monitor-helm';
     const install = spawnSync(helm, ['--kubeconfig', kube.kubeconfig, 'install', 'k8s-app-monitor', `${ROOT}charts/k8s-app-monitor`,
       '--set', `namespace.name=${namespace}`, '--set', `image.tag=${tag}`, '--wait', '--timeout', '4m'], { encoding: 'utf8', timeout: 300_000 });

@@ -1,5 +1,5 @@
 /**
- * The cluster test's hands: the environment probe, the provisioning layer (scripts/cluster/
+ * The cluster test's hands: the environment probe, the provisioning layer (infra/cluster/
  * provision.sh: the local cluster here, kind in GitHub Actions), kubectl, and rendering an
  * overlay with the images the test loaded.
  */
@@ -7,12 +7,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { toolsAvailable } from '../tools.js';
+import { toolsAvailable } from '../helpers/tools.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SCRIPTS = `${ROOT}scripts/cluster`;
+const SCRIPTS = `${ROOT}infra/cluster`;
 
-/** Settings from scripts/cluster/config.sh (one source of truth for ports and networks). */
+/** Settings from infra/cluster/config.sh (one source of truth for ports and networks). */
 export function clusterConfig(): Record<string, string> {
   const out = execFileSync('bash', ['-c', `. ${SCRIPTS}/config.sh && set`], { encoding: 'utf8' });
   const config: Record<string, string> = {};

@@ -1,7 +1,7 @@
 /**
  * The images the cluster runs: both services built from the unchanged Dockerfile by the private
- * Docker engine (scripts/images/build.sh), tagged with the short git SHA, and the local Zipkin and
- * Prometheus images it makes beside them (scripts/images/base-images.sh).
+ * Docker engine (infra/images/build.sh), tagged with the short git SHA, and the local Zipkin and
+ * Prometheus images it makes beside them (infra/images/base-images.sh).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { ROOT } from './harness.js';
@@ -24,7 +24,7 @@ function docker(...args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
 }
 
-const DOCKERD = `${ROOT}scripts/docker/dockerd.sh`;
+const DOCKERD = `${ROOT}infra/docker/dockerd.sh`;
 
 function images(tag: string, zipkin: string, prometheus: string, startedEngine = false): Images {
   const test = `${REGISTRY}/k8s-app-monitor-test:${tag}`;
@@ -50,7 +50,7 @@ function images(tag: string, zipkin: string, prometheus: string, startedEngine =
 /** The newest local image of a repository (the base-images script names them k8s-app-monitor-local/<name>:<version>). */
 function local(name: string): string {
   const refs = docker('images', '--format', '{{.Repository}}:{{.Tag}}', `k8s-app-monitor-local/${name}`).trim().split('\n').filter(Boolean);
-  if (refs.length === 0) throw new Error(`no k8s-app-monitor-local/${name} image: scripts/images/base-images.sh makes it`);
+  if (refs.length === 0) throw new Error(`no k8s-app-monitor-local/${name} image: infra/images/base-images.sh makes it`);
   return refs[0]!;
 }
 
@@ -60,7 +60,7 @@ function local(name: string): string {
  */
 export function buildImages(tag: string): Images {
   const engineWasRunning = spawnSync(DOCKERD, ['status'], { stdio: 'ignore' }).status === 0;
-  const out = execFileSync(`${ROOT}scripts/images/build.sh`, [], {
+  const out = execFileSync(`${ROOT}infra/images/build.sh`, [], {
     encoding: 'utf8',
     env: { ...process.env, IMAGE_REGISTRY: REGISTRY, IMAGE_TAG: tag },
     timeout: 1_500_000,

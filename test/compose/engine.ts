@@ -1,14 +1,14 @@
 /**
- * The private Docker engine for the image and compose tests (scripts/docker/dockerd.sh). Where it
+ * The private Docker engine for the image and compose tests (infra/docker/dockerd.sh). Where it
  * cannot run, the tests skip locally and fail under CI=true, naming what is missing.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { findTool, toolsAvailable } from '../tools.js';
+import { findTool, toolsAvailable } from '../helpers/tools.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const DOCKERD = `${ROOT}scripts/docker/dockerd.sh`;
+const DOCKERD = `${ROOT}infra/docker/dockerd.sh`;
 const run = promisify(execFile);
 
 /** Whether a private engine can run here; under CI=true a missing piece is an error, not a skip. */

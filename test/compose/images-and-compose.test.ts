@@ -58,7 +58,7 @@ describe.skipIf(!engineAvailable())('images and compose, for real', () => {
     const cached = (image: string) => docker('image', 'inspect', image).then(() => 'warm', () => 'cold');
     const [base, app] = [await cached('node:24-bookworm-slim'), await cached(`ghcr.io/k8s-app-monitor/k8s-app-monitor-agent:${tag}`)];
     const t = Date.now();
-    const { stdout, stderr } = await sh('scripts/images/build.sh', [], env);
+    const { stdout, stderr } = await sh('infra/images/build.sh', [], env);
     timings.push([`images: base ${base}, app ${app} (build.sh)`, seconds(t)]);
     reports.push(stderr.split('\n').filter((l) => /^(base-images|build):/.test(l)).join('\n'));
     expect(stdout).toContain(`IMAGE_TAG=${tag}`);
@@ -68,7 +68,7 @@ describe.skipIf(!engineAvailable())('images and compose, for real', () => {
 
   it('checks each image: size, non-root user, no shell, start-up time', async () => {
     const t = Date.now();
-    const { stdout } = await sh('scripts/images/check.sh', [], env);
+    const { stdout } = await sh('infra/images/check.sh', [], env);
     timings.push(['image checks', seconds(t)]);
     reports.push(stdout.trim());
     expect(stdout).not.toContain('FAIL');

@@ -5,11 +5,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toolsAvailable } from '../tools.js';
+import { toolsAvailable } from '../helpers/tools.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { containers, kustomize, named, parseObjects, ROOT } from './objects.js';
-import { kubectl, requireTool } from '../tools.js';
+import { kubectl, requireTool } from '../helpers/tools.js';
 
 const VARIANTS = {
   'the seed test': ['compose/docker-compose.yml'],

@@ -3,7 +3,7 @@
  * matching values renders the same objects (only the generator labels differ), and passes the
  * same schema, policy and cross-reference checks. Plus `helm lint --strict`, the values schema
  * rejecting bad values, and the image tag CI packages the chart with.
- * .ci/run builds helm (scripts/tools/helm.sh); without it these skip locally and fail in CI.
+ * .ci/run builds helm (infra/tools/helm.sh); without it these skip locally and fail in CI.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,9 +16,9 @@ import { policyErrors } from './policies.js';
 import { unknownFieldErrors, validationErrors } from './schemas.js';
 import { currentImageTag } from '../../scripts/set-image-tag.mjs';
 import { CHART, EQUIVALENT_VALUES, helmTemplate, kustomizeWith, objectDifferences, runHelm, withoutGeneratorLabels } from './helm.js';
-import { kubectl, requireTool } from '../tools.js';
+import { kubectl, requireTool } from '../helpers/tools.js';
 
-const helm = requireTool('helm', '.ci/run must build it (scripts/tools/helm.sh)');
+const helm = requireTool('helm', '.ci/run must build it (infra/tools/helm.sh)');
 const hasKubectl = !!kubectl();
 
 describe.skipIf(!helm || !hasKubectl)('the Helm chart', () => {

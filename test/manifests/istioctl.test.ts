@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ALL_IN_ONE } from '../../scripts/render-all-in-one.mjs';
 import { named, ofKind, parseObjects, ROOT } from './objects.js';
-import { requireTool } from '../tools.js';
+import { requireTool } from '../helpers/tools.js';
 import { SIDECAR_METRICS_PORT, SIDECAR_METRICS_PORT_NAME } from './policies.js';
 
 const istioctl = requireTool('istioctl', '.ci/run must build it');

@@ -9,7 +9,7 @@ import { containers, KUSTOMIZATIONS, kustomize, named, ofKind, parseObjects, pod
 import { unknownFieldErrors, validationErrors } from './schemas.js';
 import { crossReferenceErrors } from './cross-references.js';
 import { policyErrors } from './policies.js';
-import { kubectl } from '../tools.js';
+import { kubectl } from '../helpers/tools.js';
 
 const hasKubectl = !!kubectl();
 const builds = Object.fromEntries(KUSTOMIZATIONS.map((dir) => [dir, hasKubectl ? parseObjects(kustomize(dir)) : []])) as Record<(typeof KUSTOMIZATIONS)[number], K8sObject[]>;

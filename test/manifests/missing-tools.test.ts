@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './objects.js';
-import { requireTool } from '../tools.js';
+import { requireTool } from '../helpers/tools.js';
 
 describe('a missing real tool', () => {
   const dir = mkdtempSync(join(tmpdir(), 'missing-tools-'));

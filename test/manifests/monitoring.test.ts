@@ -13,7 +13,7 @@ import { kustomize, named, ofKind, parseObjects, ROOT, type K8sObject } from './
 import { unknownFieldErrors, validationErrors } from './schemas.js';
 import { crossReferenceErrors } from './cross-references.js';
 import { policyErrors, SIDECAR_METRICS_PORT_NAME } from './policies.js';
-import { kubectl } from '../tools.js';
+import { kubectl } from '../helpers/tools.js';
 
 /** The istio overlay with the Component added, as a user's overlay would add it. */
 function buildWithComponent(): K8sObject[] {

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { findTool } from '../tools.js';
+import { findTool } from '../helpers/tools.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

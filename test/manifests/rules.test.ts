@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT } from './objects.js';
-import { requireTool } from '../tools.js';
+import { requireTool } from '../helpers/tools.js';
 
 const promtool = requireTool('promtool', '.ci/run must install prometheus');
 const RULES = 'k8s/monitoring/k8s-app-monitor.rules.yml';

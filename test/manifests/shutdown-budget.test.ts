@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_IN_ONE } from '../../scripts/render-all-in-one.mjs';
 import { longestShutdownMs, readCommonConfig } from '../../src/shared/config.js';
 import { containers, KUSTOMIZATIONS, kustomize, ofKind, parseObjects, ROOT, type K8sObject } from './objects.js';
-import { kubectl } from '../tools.js';
+import { kubectl } from '../helpers/tools.js';
 
 interface Container {
   name: string;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT } from './objects.js';
-import { requireTool } from '../tools.js';
+import { requireTool } from '../helpers/tools.js';
 
 const actionlint = requireTool('actionlint', '.ci/run must build it');
 

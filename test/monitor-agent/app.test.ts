@@ -4,7 +4,7 @@ import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { createApp } from '../../src/monitor-agent/app.js';
 import { UpstreamError, type UpstreamClient } from '../../src/monitor-agent/upstream.js';
-import { distPublic, monitorAgentFixture, rawGet, SAMPLE, startServer } from '../fixtures.js';
+import { distPublic, monitorAgentFixture, rawGet, SAMPLE, startServer } from '../helpers/fixtures.js';
 
 function client(fetchMetric?: UpstreamClient['fetchMetric']) {
   const { config, deps } = monitorAgentFixture(fetchMetric);

@@ -4,7 +4,7 @@ import { Resvg } from '@resvg/resvg-js';
 import { createApp } from '../../src/monitor-agent/app.js';
 import type { Sample } from '../../src/monitor-agent/sample-reader.js';
 import { UpstreamError, type UpstreamClient } from '../../src/monitor-agent/upstream.js';
-import { monitorAgentFixture, SAMPLE } from '../fixtures.js';
+import { monitorAgentFixture, SAMPLE } from '../helpers/fixtures.js';
 import { pngInfo } from './chart/png-format.js';
 
 function client(fetchMetric?: UpstreamClient['fetchMetric']) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readSample, SampleReadError } from '../../src/monitor-agent/sample-reader.js';
-import { ORIGINAL_BODY, SAMPLE } from '../fixtures.js';
+import { ORIGINAL_BODY, SAMPLE } from '../helpers/fixtures.js';
 
 const withPerformance = (fields: Record<string, unknown>) => JSON.stringify({ ...SAMPLE, performance_index: { ...SAMPLE.performance_index, ...fields } });
 

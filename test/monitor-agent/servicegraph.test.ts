@@ -2,7 +2,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/monitor-agent/app.js';
 import { render } from '../../src/shared/telemetry/exposition.js';
-import { monitorAgentFixture, startServer } from '../fixtures.js';
+import { monitorAgentFixture, startServer } from '../helpers/fixtures.js';
 
 type Sample = { metric: Record<string, string>; value: [number, string] };
 const cleanups: (() => Promise<void>)[] = [];

@@ -6,8 +6,8 @@ import { createApp } from '../../src/monitor-agent/app.js';
 import { createUpstreamClient } from '../../src/monitor-agent/upstream.js';
 import { render } from '../../src/shared/telemetry/exposition.js';
 import { clientDurationHistogram } from '../../src/shared/telemetry/metrics.js';
-import { monitorAgentFixture, SAMPLE, startServer } from '../fixtures.js';
-import { useInMemoryTracing } from '../tracing-fixture.js';
+import { monitorAgentFixture, SAMPLE, startServer } from '../helpers/fixtures.js';
+import { useInMemoryTracing } from '../helpers/tracing-fixture.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_ID = '00f067aa0ba902b7';

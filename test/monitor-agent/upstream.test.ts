@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createUpstreamClient, UpstreamError, type UpstreamFailure } from '../../src/monitor-agent/upstream.js';
-import { APPS, ORIGINAL_BODY, SAMPLE, startServer } from '../fixtures.js';
+import { APPS, ORIGINAL_BODY, SAMPLE, startServer } from '../helpers/fixtures.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/monitor-test/app.js';
-import { monitorTestFixture, validateResponse } from '../fixtures.js';
+import { monitorTestFixture, validateResponse } from '../helpers/fixtures.js';
 
 function client() {
   const { config, deps } = monitorTestFixture();

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/monitor-test/app.js';
 import { render } from '../../src/shared/telemetry/exposition.js';
 import { seededRandom } from '../../src/monitor-test/random-walk.js';
-import { monitorTestFixture } from '../fixtures.js';
-import { useInMemoryTracing } from '../tracing-fixture.js';
+import { monitorTestFixture } from '../helpers/fixtures.js';
+import { useInMemoryTracing } from '../helpers/tracing-fixture.js';
 
 const spans = useInMemoryTracing();
 

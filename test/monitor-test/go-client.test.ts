@@ -1,6 +1,6 @@
 /**
  * The other direction of compatibility: a strict client of the original shape — the seed agent's
- * Go types, decoded with Go's encoding/json as that agent did (scripts/tools/sample-decoder) —
+ * Go types, decoded with Go's encoding/json as that agent did (infra/tools/sample-decoder) —
  * decodes every sample our monitor-test sends, with the same values. Needs Go: skipped locally
  * without it, failed under CI=true.
  */
@@ -9,13 +9,13 @@ import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/monitor-test/app.js';
-import { monitorTestFixture, SAMPLE } from '../fixtures.js';
+import { monitorTestFixture, SAMPLE } from '../helpers/fixtures.js';
 
-const BUILD_SCRIPT = fileURLToPath(new URL('../../scripts/tools/sample-decoder.sh', import.meta.url));
+const BUILD_SCRIPT = fileURLToPath(new URL('../../infra/tools/sample-decoder.sh', import.meta.url));
 
 function goAvailable(): boolean {
   if (spawnSync('sh', ['-c', 'command -v go'], { stdio: 'ignore' }).status === 0) return true;
-  if (process.env.CI === 'true') throw new Error('CI=true but go is missing: .ci/run must provide Go for scripts/tools/sample-decoder.sh');
+  if (process.env.CI === 'true') throw new Error('CI=true but go is missing: .ci/run must provide Go for infra/tools/sample-decoder.sh');
   return false;
 }
 

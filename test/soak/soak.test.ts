@@ -8,7 +8,7 @@
 import { Agent } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { get } from '../system/load.js';
-import { rssBytes, startMonitorAgent, startMonitorTest, stopAll } from '../system/processes.js';
+import { rssBytes, startMonitorAgent, startMonitorTest, stopAll } from '../helpers/processes.js';
 
 afterAll(stopAll);
 

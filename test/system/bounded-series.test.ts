@@ -5,7 +5,7 @@
 import { Agent } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { get } from './load.js';
-import { startMonitorAgent, startMonitorTest, stopAll } from './processes.js';
+import { startMonitorAgent, startMonitorTest, stopAll } from '../helpers/processes.js';
 
 afterAll(stopAll);
 

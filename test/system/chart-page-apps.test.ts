@@ -7,9 +7,9 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ORIGINAL_BODY } from '../fixtures.js';
+import { ORIGINAL_BODY } from '../helpers/fixtures.js';
 import { browserAvailable, launchBrowser } from './browser.js';
-import { startFakeUpstream, startMonitorAgent, startMonitorTest, stopAll, type RunningService } from './processes.js';
+import { startFakeUpstream, startMonitorAgent, startMonitorTest, stopAll, type RunningService } from '../helpers/processes.js';
 
 const ready = '#chart[data-state="ok"] .main-svg';
 const barCount = (page: Page) => page.locator('#chart .trace.bars .point').count();

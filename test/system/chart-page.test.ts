@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { browserAvailable, launchBrowser } from './browser.js';
-import { startFakeUpstream, startMonitorAgent, startMonitorTest, stopAll, type RunningService } from './processes.js';
+import { startFakeUpstream, startMonitorAgent, startMonitorTest, stopAll, type RunningService } from '../helpers/processes.js';
 
 const BAR_COUNT = 7;
 

@@ -3,7 +3,7 @@
  * in front of it, and a second agent whose upstream is down (502s and failed upstream calls for
  * the error panels), with the Prometheus targets that scrape them.
  */
-import { freePort, startMonitorAgent, startMonitorTest, type RunningService } from './processes.js';
+import { freePort, startMonitorAgent, startMonitorTest, type RunningService } from '../helpers/processes.js';
 
 export interface DashboardServices {
   test: RunningService;

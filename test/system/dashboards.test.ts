@@ -13,8 +13,8 @@ import { loadDashboard, MESH_DASHBOARDS, panelQueries, SERVICE_DASHBOARDS } from
 import { browserAvailable, launchBrowser } from './browser.js';
 import { istioOpenMetrics } from './istio-series.js';
 import { driveDashboardTraffic, startDashboardServices } from './dashboard-traffic.js';
-import { freePort, startMonitorAgent, stopAll } from './processes.js';
-import { realToolsAvailable, startPrometheus, type Prometheus } from './tools.js';
+import { freePort, startMonitorAgent, stopAll } from '../helpers/processes.js';
+import { realToolsAvailable, startPrometheus, type Prometheus } from '../helpers/servers.js';
 
 afterAll(stopAll);
 

@@ -6,8 +6,8 @@
 import { Agent, createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { get, metricSum, runLoad } from './load.js';
-import { freePort, startMonitorAgent, startMonitorTest, stopAll } from './processes.js';
-import { realToolsAvailable, startPrometheus } from './tools.js';
+import { freePort, startMonitorAgent, startMonitorTest, stopAll } from '../helpers/processes.js';
+import { realToolsAvailable, startPrometheus } from '../helpers/servers.js';
 
 afterEach(stopAll);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

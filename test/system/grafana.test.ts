@@ -19,8 +19,8 @@ import { allPanels, loadDashboard, MESH_DASHBOARDS, SERVICE_DASHBOARDS, type Das
 import { grafanaAvailable, readDatasources, startGrafana, type Grafana } from './grafana.js';
 import { istioOpenMetrics } from './istio-series.js';
 import { driveDashboardTraffic, startDashboardServices } from './dashboard-traffic.js';
-import { stopAll } from './processes.js';
-import { realToolsAvailable, startPrometheus, startZipkin, type Zipkin } from './tools.js';
+import { stopAll } from '../helpers/processes.js';
+import { realToolsAvailable, startPrometheus, startZipkin, type Zipkin } from '../helpers/servers.js';
 
 const DASHBOARDS = [...SERVICE_DASHBOARDS, ...MESH_DASHBOARDS];
 /** The step Grafana gives these range queries: the Prometheus datasource's default interval. */
@@ -150,7 +150,7 @@ describe.skipIf(!realToolsAvailable() || !grafanaAvailable())('the dashboards in
     const log = grafana.proc.output().split('\n');
     // This Grafana logs provisioning problems (a bad file, a dashboard it cannot save) at warn or error.
     expect(log.filter((line) => /logger=provisioning/.test(line) && /level=(warn|error|crit)/.test(line))).toEqual([]);
-    // No frontend is built (scripts/tools/grafana.sh): the one error it logs, and all the API needs.
+    // No frontend is built (infra/tools/grafana.sh): the one error it logs, and all the API needs.
     expect(log.filter((line) => /level=(error|crit)/.test(line) && !line.includes('Failed to detect generated javascript files in public/build'))).toEqual([]);
     for (const { uid } of readDatasources().datasources) expect(log.some((line) => line.includes('inserting datasource from configuration') && line.includes(`uid=${uid}`)), uid).toBe(true);
   });

@@ -1,5 +1,5 @@
 /**
- * A real Grafana backend (built by scripts/tools/grafana.sh: the newest the Go module proxy
+ * A real Grafana backend (built by infra/tools/grafana.sh: the newest the Go module proxy
  * serves, a 10.0 pre-release of 2023-06-09, without its built frontend) started headless with the
  * project's own provisioning files from compose/grafana — the same files compose mounts — with
  * only the addresses of Prometheus, Zipkin and the dashboards folder changed to this machine's.
@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ROOT } from '../manifests/objects.js';
-import { TOOLS_BIN, toolsAvailable } from '../tools.js';
-import { freePort, startCommand, type RunningProcess } from './processes.js';
+import { TOOLS_BIN, toolsAvailable } from '../helpers/tools.js';
+import { freePort, startCommand, type RunningProcess } from '../helpers/processes.js';
 
 export const GRAFANA_BIN = join(TOOLS_BIN, 'grafana');
 /** conf/ and public/ of the same module version, cached beside the binary. */
@@ -20,7 +20,7 @@ const PROVISIONING = join(ROOT, 'compose/grafana/provisioning');
 /** Whether the Grafana test can run; under CI=true a missing build is an error, not a skip. */
 export function grafanaAvailable(): boolean {
   const found = existsSync(GRAFANA_BIN) && existsSync(join(GRAFANA_HOME, 'conf/defaults.ini'));
-  return toolsAvailable([{ what: `${GRAFANA_BIN} and its homepath`, found, install: 'scripts/tools/grafana.sh builds it' }]);
+  return toolsAvailable([{ what: `${GRAFANA_BIN} and its homepath`, found, install: 'infra/tools/grafana.sh builds it' }]);
 }
 
 interface DatasourceFile { apiVersion: number; datasources: { uid: string; url: string; [k: string]: unknown }[] }

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
-import { freePort, rssBytes, startMonitorAgent, startMonitorTest, stopAll, type RunningService } from './processes.js';
-import { realToolsAvailable, startPrometheus, startZipkin, type Prometheus, type Zipkin } from './tools.js';
+import { freePort, rssBytes, startMonitorAgent, startMonitorTest, stopAll, type RunningService } from '../helpers/processes.js';
+import { realToolsAvailable, startPrometheus, startZipkin, type Prometheus, type Zipkin } from '../helpers/servers.js';
 import type { ZipkinSpan } from '../../src/verify/zipkin-checks.js';
 
 

@@ -7,8 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { openapi } from '../../src/shared/api/metric.js';
-import { requireTool, TOOLS_VENV_BIN } from '../tools.js';
-import { startMonitorTest, stopAll } from './processes.js';
+import { requireTool, TOOLS_VENV_BIN } from '../helpers/tools.js';
+import { startMonitorTest, stopAll } from '../helpers/processes.js';
 
 const schemathesis = requireTool('schemathesis', 'pip install into the tools venv', TOOLS_VENV_BIN);
 

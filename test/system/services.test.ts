@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, MAIN, startMonitorAgent, startMonitorTest, startProcess, stopAll, waitForOk } from './processes.js';
+import { freePort, MAIN, startMonitorAgent, startMonitorTest, startProcess, stopAll, waitForOk } from '../helpers/processes.js';
 
 afterEach(stopAll);
 

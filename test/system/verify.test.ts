@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { freePort, startCommand, startMonitorAgent, startMonitorTest, stopAll, type RunningService } from './processes.js';
-import { realToolsAvailable, startPrometheus, startZipkin, type Prometheus, type Zipkin } from './tools.js';
+import { freePort, startCommand, startMonitorAgent, startMonitorTest, stopAll, type RunningService } from '../helpers/processes.js';
+import { realToolsAvailable, startPrometheus, startZipkin, type Prometheus, type Zipkin } from '../helpers/servers.js';
 
 const VERIFY = fileURLToPath(new URL('../../dist/verify/main.js', import.meta.url));
 

@@ -11,7 +11,7 @@ import { createApp as createAgent } from '../../../src/monitor-agent/app.js';
 import { createUpstreamClient } from '../../../src/monitor-agent/upstream.js';
 import { createApp as createTest } from '../../../src/monitor-test/app.js';
 import { listen } from '../../../src/shared/server.js';
-import { monitorAgentFixture, monitorTestFixture, SAMPLE, startServer } from '../../fixtures.js';
+import { monitorAgentFixture, monitorTestFixture, SAMPLE, startServer } from '../../helpers/fixtures.js';
 
 interface Answer {
   status: number;

@@ -9,7 +9,7 @@ import { createApp } from '../../../src/monitor-test/app.js';
 import { answerClientError } from '../../../src/shared/http/protocol-errors.js';
 import { CONTENT_SECURITY_POLICY } from '../../../src/shared/http/security-headers.js';
 import { listen, type Listening } from '../../../src/shared/server.js';
-import { monitorTestFixture } from '../../fixtures.js';
+import { monitorTestFixture } from '../../helpers/fixtures.js';
 
 interface RawAnswer {
   status: number;

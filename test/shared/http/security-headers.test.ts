@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp as createAgent } from '../../../src/monitor-agent/app.js';
 import { createApp as createTest } from '../../../src/monitor-test/app.js';
 import { CONTENT_SECURITY_POLICY, PLOTLY_STYLE_HASHES } from '../../../src/shared/http/security-headers.js';
-import { monitorAgentFixture, monitorTestFixture } from '../../fixtures.js';
+import { monitorAgentFixture, monitorTestFixture } from '../../helpers/fixtures.js';
 
 const directives = Object.fromEntries(CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientFailure, createUpstreamHttpClient } from '../../../src/shared/http/upstream-client.js';
-import { startServer } from '../../fixtures.js';
+import { startServer } from '../../helpers/fixtures.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/monitor-test/app.js';
 import { createLogger } from '../../../src/shared/logger.js';
 import { render } from '../../../src/shared/telemetry/exposition.js';
-import { monitorTestFixture } from '../../fixtures.js';
-import { useInMemoryTracing } from '../../tracing-fixture.js';
+import { monitorTestFixture } from '../../helpers/fixtures.js';
+import { useInMemoryTracing } from '../../helpers/tracing-fixture.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const PARENT_ID = 'b7ad6b7169203331';

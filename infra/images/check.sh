@@ -3,9 +3,9 @@
 # to the first 200 from /readyz, with the compose file's hardening: read-only root, no capabilities,
 # no-new-privileges). One line per check; exits non-zero naming the failures.
 #
-#   eval "$(scripts/images/build.sh)" && scripts/images/check.sh
+#   eval "$(infra/images/build.sh)" && infra/images/check.sh
 set -euo pipefail
-: "${DOCKER_HOST:?run scripts/docker/dockerd.sh start (or build.sh) first}"
+: "${DOCKER_HOST:?run infra/docker/dockerd.sh start (or build.sh) first}"
 IMAGE_REGISTRY="${IMAGE_REGISTRY:-ghcr.io/k8s-app-monitor}"
 IMAGE_TAG="${IMAGE_TAG:-$(git -C "$(dirname "$0")" rev-parse --short HEAD)}"
 PORT="${CHECK_PORT:-22080}" # a free host port for the start-up probe

@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 missing=()
 ((EUID == 0)) || missing+=("root (the kubelet, containerd and the CNI bridge need it)")
 for b in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy coredns traefik; do
-  [[ -x $TOOLS/$b ]] || missing+=("$TOOLS/$b (build it: scripts/tools/cluster-all.sh)")
+  [[ -x $TOOLS/$b ]] || missing+=("$TOOLS/$b (build it: infra/tools/cluster-all.sh)")
 done
 for c in etcd containerd containerd-shim-runc-v2 runc ctr kubectl iptables ip openssl gcc curl; do
   command -v "$c" >/dev/null || missing+=("$c on PATH (Debian: etcd-server containerd runc iptables iproute2 openssl gcc curl)")

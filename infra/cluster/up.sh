@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts a single-node Kubernetes v1.32 cluster on this machine from cached binaries: etcd
-# (Debian), the control plane and kubelet/kube-proxy (scripts/tools/kubernetes.sh), a private
+# (Debian), the control plane and kubelet/kube-proxy (infra/tools/kubernetes.sh), a private
 # containerd with CRI, Debian's CNI bridge plugin, CoreDNS on the node address. Every process is
 # recorded in $CLUSTER_STATE/pids and every iptables rule carries a comment, so down.sh removes
 # exactly what this added. On failure it tears down what it started.

@@ -7,11 +7,11 @@
 #   k8s-app-monitor-local/zipkin:3.6.1           Debian's JRE + the zipkin-server exec jar
 #   k8s-app-monitor-local/prometheus:2.42.0      Debian's prometheus package
 # Idempotent: an image that exists is kept (FORCE=1 rebuilds). Downloads are cached in
-# ~/.cache/k8s-app-monitor/images. Needs a running engine (DOCKER_HOST, see scripts/docker/dockerd.sh)
+# ~/.cache/k8s-app-monitor/images. Needs a running engine (DOCKER_HOST, see infra/docker/dockerd.sh)
 # and mmdebstrap (Debian package).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-HERE="${ROOT}/scripts/images/base"
+HERE="${ROOT}/infra/images/base"
 CACHE="${K8S_APP_MONITOR_CACHE:-${HOME}/.cache/k8s-app-monitor}/images"
 NODE_VERSION="${NODE_VERSION:-24.22.3}"
 NPM_VERSION="${NPM_VERSION:-11.21.2}"
