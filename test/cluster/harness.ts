@@ -9,7 +9,8 @@ import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { toolsAvailable } from '../helpers/tools.js';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export { ROOT } from '../helpers/paths.js';
+import { ROOT } from '../helpers/paths.js';
 const SCRIPTS = `${ROOT}infra/cluster`;
 
 /** Settings from infra/cluster/config.sh (one source of truth for ports and networks). */

@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { findTool, toolsAvailable } from '../helpers/tools.js';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export { ROOT } from '../helpers/paths.js';
+import { ROOT } from '../helpers/paths.js';
 const DOCKERD = `${ROOT}infra/docker/dockerd.sh`;
 const run = promisify(execFile);
 

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { findTool } from '../helpers/tools.js';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export { ROOT } from '../helpers/paths.js';
+import { ROOT } from '../helpers/paths.js';
 
 export interface K8sObject {
   apiVersion: string;
