@@ -1,7 +1,8 @@
 /**
  * The real servers the system tests use: Zipkin (its exec jar, run with the machine's Java) and
- * Prometheus (Debian's package). Missing tools skip those tests locally and fail them under
- * CI=true, where .ci/run must have installed them.
+ * Prometheus 3 with its promtool (built from the Go module proxy into the tool cache by
+ * infra/tools/prometheus.sh). Missing tools skip those tests locally and fail them under CI=true,
+ * where .ci/run must have installed them.
  */
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -28,8 +29,8 @@ export function realToolsAvailable(): boolean {
   return toolsAvailable([
     { what: 'java', found: findTool('java') !== undefined, install: 'a Java 17 runtime, e.g. apt-get install openjdk-17-jre-headless' },
     { what: 'the zipkin-server exec jar', found: zipkinJar() !== undefined, install: '.ci/run fetches it from Maven Central' },
-    { what: 'prometheus', found: findTool('prometheus') !== undefined, install: 'apt-get install prometheus' },
-    { what: 'promtool', found: findTool('promtool') !== undefined, install: 'apt-get install prometheus' },
+    { what: 'prometheus', found: findTool('prometheus') !== undefined, install: 'infra/tools/prometheus.sh builds it into the tool cache' },
+    { what: 'promtool', found: findTool('promtool') !== undefined, install: 'infra/tools/prometheus.sh builds it into the tool cache' },
   ]);
 }
 
@@ -63,6 +64,14 @@ export interface Prometheus {
   url: string;
   /** Runs an instant query (now, or at a Unix time) and returns its vector result. */
   query(expr: string, time?: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  /** Runs a range query (Unix seconds, a step such as "5s") and returns its matrix result. */
+  queryRange(expr: string, start: number, end: number, step: string): Promise<{ metric: Record<string, string>; values: [number, string][] }[]>;
+}
+
+async function apiResult<T>(url: string, expr: string): Promise<T> {
+  const body = (await (await fetch(url)).json()) as { status: string; error?: string; data: { result: T } };
+  if (body.status !== 'success') throw new Error(`query ${expr} failed: ${body.error}`);
+  return body.data.result;
 }
 
 /**
@@ -80,7 +89,7 @@ export async function startPrometheus(
     `  - job_name: ${job}\n    scrape_interval: ${options.scrapeInterval ?? '1s'}\n    scrape_timeout: ${options.scrapeInterval ?? '1s'}\n    static_configs:\n      - targets: [${ports.map((p) => `'127.0.0.1:${p}'`).join(', ')}]\n        labels: { app: ${app} }`,
   );
   writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\nscrape_configs:\n${scrapeConfigs.join('\n')}\n`);
-  const proc = startCommand('prometheus', [
+  const proc = startCommand(findTool('prometheus') ?? 'prometheus', [
     `--config.file=${join(dir, 'prometheus.yml')}`,
     `--storage.tsdb.path=${options.dataDir ?? join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
@@ -91,11 +100,7 @@ export async function startPrometheus(
   return {
     proc,
     url,
-    async query(expr, time) {
-      const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}${time ? `&time=${time}` : ''}`);
-      const body = (await response.json()) as { status: string; error?: string; data: { result: never[] } };
-      if (body.status !== 'success') throw new Error(`query ${expr} failed: ${body.error}`);
-      return body.data.result;
-    },
+    query: (expr, time) => apiResult(`${url}/api/v1/query?query=${encodeURIComponent(expr)}${time ? `&time=${time}` : ''}`, expr),
+    queryRange: (expr, start, end, step) => apiResult(`${url}/api/v1/query_range?${new URLSearchParams({ query: expr, start: String(start), end: String(end), step })}`, expr),
   };
 }

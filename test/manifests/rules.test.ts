@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { ROOT } from './objects.js';
 import { requireTool } from '../helpers/tools.js';
 
-const promtool = requireTool('promtool', '.ci/run must install prometheus');
+const promtool = requireTool('promtool', 'infra/tools/prometheus.sh builds it into the tool cache');
 const RULES = 'k8s/monitoring/k8s-app-monitor.rules.yml';
 const TESTS = 'k8s/monitoring/k8s-app-monitor.rules.test.yml';
 

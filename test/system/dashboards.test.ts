@@ -1,15 +1,20 @@
 /**
- * Every panel query of the dashboards, and the service graph, evaluated by a real Prometheus:
- * the service dashboards against live traffic (with errors) from the real services; the mesh
- * dashboard and the mesh service graph against Istio-shaped series backfilled with promtool.
- * A query that parses but returns nothing fails, naming its dashboard and panel.
+ * Every panel query of the dashboards, as the dashboard checker expands it for Grafana's range
+ * queries, run as a range query on a real Prometheus 3, and the service graph: the service
+ * dashboards against live traffic (with errors) from the real services; the mesh dashboard and the
+ * mesh service graph against Istio-shaped series backfilled with promtool. A query that returns
+ * nothing fails, naming its dashboard and panel. Each dashboard is then drawn by
+ * `npm run dashboards:preview` from the same Prometheus (test-results/dashboards/).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadDashboard, MESH_DASHBOARDS, panelQueries, SERVICE_DASHBOARDS } from '../manifests/dashboards.js';
+import { parse } from 'yaml';
+import { checkDashboards, dashboardCheck, MESH_DASHBOARDS, SERVICE_DASHBOARDS, type QueryWindow } from '../manifests/dashboards.js';
+import { ROOT } from '../helpers/paths.js';
+import { findTool } from '../helpers/tools.js';
 import { browserAvailable, launchBrowser } from './browser.js';
 import { istioOpenMetrics } from './istio-series.js';
 import { driveDashboardTraffic, startDashboardServices } from './dashboard-traffic.js';
@@ -18,14 +23,43 @@ import { realToolsAvailable, startPrometheus, type Prometheus } from '../helpers
 
 afterAll(stopAll);
 
-async function emptyPanels(prometheus: Prometheus, queries: { panel: string; expr: string }[], time?: number): Promise<string[]> {
+const provisioned = (parse(readFileSync(join(ROOT, 'compose/grafana/provisioning/datasources/datasources.yaml'), 'utf8')) as { datasources: { uid: string }[] }).datasources.map((d) => d.uid);
+
+/**
+ * Runs each panel target of the files, expanded for `window`, as a range query over the window's
+ * range up to `end`; returns what failed or came back empty ("dashboard / panel: why"). Also
+ * checks each panel's datasource is the provisioned one.
+ */
+async function emptyPanels(prometheus: Prometheus, files: string[], window: QueryWindow, end: number): Promise<{ targets: number; empty: string[] }> {
+  const { dashboards, errors } = checkDashboards(dashboardCheck()!, files, window);
+  expect(errors).toEqual([]);
   const empty: string[] = [];
-  for (const { panel, expr } of queries) {
-    const result = await prometheus.query(expr, time).catch((error: Error) => error);
-    if (result instanceof Error) empty.push(`${panel}: ${result.message}`);
-    else if (result.length === 0) empty.push(`${panel}: no series for ${expr}`);
+  let targets = 0;
+  const rangeSeconds = Number.parseInt(window.range, 10) * 60; // the windows here are in minutes
+  for (const dashboard of dashboards) {
+    for (const panel of dashboard.panels) {
+      expect(provisioned, `${dashboard.title} / ${panel.title}`).toContain(panel.datasource.uid);
+      for (const { expr } of panel.targets) {
+        targets++;
+        const result = await prometheus.queryRange(expr, end - rangeSeconds, end, window.interval).catch((error: Error) => error);
+        if (result instanceof Error) empty.push(`${dashboard.title} / ${panel.title}: ${result.message}`);
+        else if (!result.some((series) => series.values.length > 0)) empty.push(`${dashboard.title} / ${panel.title}: no data for ${expr}`);
+      }
+    }
   }
-  return empty;
+  return { targets, empty };
+}
+
+/** npm run dashboards:preview against the Prometheus; each PNG it writes is checked to be one. */
+function preview(prometheus: Prometheus, window: QueryWindow, files: string[]): void {
+  const out = join(ROOT, 'test-results/dashboards');
+  const run = spawnSync('npm', ['run', '--silent', 'dashboards:preview', '--', '--prometheus', prometheus.url, '--out', out, '--range', window.range, '--step', window.interval, '--scrape-interval', window.scrapeInterval, ...files], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  expect(run.stdout).not.toContain('no data');
+  const written = run.stdout.trim().split('\n').map((line) => line.split(':')[0]!);
+  expect(written).toHaveLength(files.length);
+  for (const file of written) expect(readFileSync(file).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -39,11 +73,12 @@ describe.skipIf(!realToolsAvailable())('dashboards and the service graph on a re
     const prometheus = await startPrometheus(services.targets, { port: prometheusPort });
     await driveDashboardTraffic(services, 8000);
     await sleep(2500); // two more scrapes
-    for (const path of SERVICE_DASHBOARDS) {
-      const queries = panelQueries(loadDashboard(path), { rateInterval: '30s', interval: '5s' });
-      expect(queries.length).toBeGreaterThan(20);
-      expect(await emptyPanels(prometheus, queries)).toEqual([]);
-    }
+    // Prometheus scrapes every second here; Grafana would step a 1-minute view by 5 s.
+    const window = { interval: '5s', scrapeInterval: '1s', range: '1m' };
+    const { targets, empty } = await emptyPanels(prometheus, SERVICE_DASHBOARDS, window, Date.now() / 1000);
+    expect(targets).toBeGreaterThan(20);
+    expect(empty).toEqual([]);
+    preview(prometheus, window, SERVICE_DASHBOARDS);
 
     const graph = await fetch(`${agent.url}/servicegraph/graph?time_horizon=1m&filter_empty=true`);
     expect(graph.headers.get('x-graph-source')).toBe('client-metrics');
@@ -57,13 +92,14 @@ describe.skipIf(!realToolsAvailable())('dashboards and the service graph on a re
     const dir = mkdtempSync(join(tmpdir(), 'istio-backfill-'));
     const now = Math.floor(Date.now() / 1000);
     writeFileSync(join(dir, 'istio.om'), istioOpenMetrics(now - 2, 50, 10));
-    execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'istio.om'), join(dir, 'data')], { stdio: 'ignore' });
+    execFileSync(findTool('promtool')!, ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'istio.om'), join(dir, 'data')], { stdio: 'ignore' });
     const prometheus = await startPrometheus([], { dataDir: join(dir, 'data') });
-    for (const path of MESH_DASHBOARDS) {
-      const queries = panelQueries(loadDashboard(path), { rateInterval: '1m', interval: '15s' });
-      expect(queries.length).toBeGreaterThan(6);
-      expect(await emptyPanels(prometheus, queries, now - 5)).toEqual([]);
-    }
+    // The backfilled series are 10 s apart: a 15 s scrape interval makes $__rate_interval 1m.
+    const window = { interval: '15s', scrapeInterval: '15s', range: '5m' };
+    const { targets, empty } = await emptyPanels(prometheus, MESH_DASHBOARDS, window, now - 5);
+    expect(targets).toBeGreaterThan(6);
+    expect(empty).toEqual([]);
+    preview(prometheus, window, MESH_DASHBOARDS);
     const share = await prometheus.query('sum(rate(istio_requests_total{reporter="destination",connection_security_policy="mutual_tls"}[5m])) / sum(rate(istio_requests_total{reporter="destination"}[5m]))', now - 5);
     expect(Number(share[0]?.value[1])).toBe(1);
 

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { freePort, rssBytes, startMonitorAgent, startMonitorTest, stopAll, type RunningService } from '../helpers/processes.js';
 import { realToolsAvailable, startPrometheus, startZipkin, type Prometheus, type Zipkin } from '../helpers/servers.js';
 import type { ZipkinSpan } from '../../src/verify/zipkin-checks.js';
+import { findTool } from '../helpers/tools.js';
 
 
 const hex = (length: number) => Array.from({ length }, () => Math.floor(Math.random() * 16).toString(16)).join('');
@@ -132,7 +133,7 @@ describe.skipIf(!realToolsAvailable())('traces in a real Zipkin, metrics in a re
     for (const port of [test.metricsPort, agent.metricsPort]) {
       const classic = await fetch(`http://127.0.0.1:${port}/metrics`);
       expect(classic.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
-      const check = spawnSync('promtool', ['check', 'metrics'], { input: await classic.text(), encoding: 'utf8' });
+      const check = spawnSync(findTool('promtool')!, ['check', 'metrics'], { input: await classic.text(), encoding: 'utf8' });
       expect(`${check.stdout}${check.stderr}`).toBe('');
       expect(check.status).toBe(0);
       const open = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { accept: 'application/openmetrics-text; version=1.0.0' } });

@@ -34,6 +34,15 @@ type panel struct {
 	Datasource map[string]string `json:"datasource"`
 	Targets    []target          `json:"targets"`
 	Thresholds []float64         `json:"thresholds,omitempty"`
+	GridPos    gridPos           `json:"gridPos"`
+}
+
+// gridPos places a panel on Grafana's 24-column grid (the preview lays panels out by it).
+type gridPos struct {
+	H int `json:"h"`
+	W int `json:"w"`
+	X int `json:"x"`
+	Y int `json:"y"`
 }
 
 type result struct {
@@ -118,7 +127,7 @@ func check(file string, builtins, vars map[string]string) (result, []string) {
 	}
 	promql := parser.NewParser(parser.Options{})
 	for _, p := range allPanels(raw) {
-		out := panel{Title: p.Title, Type: p.Type, Datasource: map[string]string{}}
+		out := panel{Title: p.Title, Type: p.Type, Datasource: map[string]string{}, GridPos: p.GridPos}
 		for k, v := range p.Datasource {
 			out.Datasource[k] = expand(v, values)
 		}
@@ -163,6 +172,7 @@ type rawPanel struct {
 	Type       string            `json:"type"`
 	Title      string            `json:"title"`
 	Datasource map[string]string `json:"datasource"`
+	GridPos    gridPos           `json:"gridPos"`
 	Panels     []rawPanel        `json:"panels"`
 	Targets    []struct {
 		RefID        string `json:"refId"`
