@@ -25,7 +25,8 @@ async function bareKoa(nodeArgs, env) {
 /** Each scenario starts its servers and returns the URL to load and the process to watch. */
 const SCENARIOS = [
   {
-    id: 'test-full', label: '1. monitor-test GET /metrics, everything on (100% traces to Zipkin, metrics, access logs)',
+    id: 'test-full',
+    label: '1. monitor-test GET /metrics, everything on (100% traces to Zipkin, metrics, access logs)',
     async start(sink) {
       const test = await startService('monitor-test', sink);
       return { servers: [test.child], watch: test.child, ready: test.ready, url: `${test.url}/metrics`, metrics: test.metrics };
@@ -34,22 +35,29 @@ const SCENARIOS = [
   // A lever under trial, paired with scenario 1 in every round: scenario 1 with more environment
   // (BENCH_VARIANT_ENV='{"NODE_OPTIONS":"--max-semi-space-size=8"}') and/or from another build of
   // the code at the repository root (BENCH_VARIANT_DIST=dist-variant). Absent unless one is set.
-  ...(process.env.BENCH_VARIANT_ENV || process.env.BENCH_VARIANT_DIST ? [{
-    id: 'test-variant', label: `1v. scenario 1 with ${[process.env.BENCH_VARIANT_ENV, process.env.BENCH_VARIANT_DIST].filter(Boolean).join(' from ')}`,
-    async start(sink) {
-      const test = await startService('monitor-test', sink, { env: JSON.parse(process.env.BENCH_VARIANT_ENV ?? '{}'), dist: process.env.BENCH_VARIANT_DIST ?? 'dist' });
-      return { servers: [test.child], watch: test.child, ready: test.ready, url: `${test.url}/metrics` };
-    },
-  }] : []),
+  ...(process.env.BENCH_VARIANT_ENV || process.env.BENCH_VARIANT_DIST
+    ? [
+        {
+          id: 'test-variant',
+          label: `1v. scenario 1 with ${[process.env.BENCH_VARIANT_ENV, process.env.BENCH_VARIANT_DIST].filter(Boolean).join(' from ')}`,
+          async start(sink) {
+            const test = await startService('monitor-test', sink, { env: JSON.parse(process.env.BENCH_VARIANT_ENV ?? '{}'), dist: process.env.BENCH_VARIANT_DIST ?? 'dist' });
+            return { servers: [test.child], watch: test.child, ready: test.ready, url: `${test.url}/metrics` };
+          },
+        },
+      ]
+    : []),
   {
-    id: 'test-sdk-disabled', label: '2. the same with OTEL_SDK_DISABLED=true',
+    id: 'test-sdk-disabled',
+    label: '2. the same with OTEL_SDK_DISABLED=true',
     async start(sink) {
       const test = await startService('monitor-test', sink, { env: { OTEL_SDK_DISABLED: 'true' } });
       return { servers: [test.child], watch: test.child, ready: test.ready, url: `${test.url}/metrics` };
     },
   },
   {
-    id: 'stock', label: '3. stock: bare Koa + NodeSDK + auto-instrumentations-node defaults, Zipkin exporter',
+    id: 'stock',
+    label: '3. stock: bare Koa + NodeSDK + auto-instrumentations-node defaults, Zipkin exporter',
     async start(sink) {
       const port = await freePort();
       const server = start(process.execPath, ['--import', './bench/stock-otel.mjs', 'bench/bare-koa.mjs'], { ...tracing(sink), PORT: String(port) });
@@ -57,15 +65,18 @@ const SCENARIOS = [
     },
   },
   {
-    id: 'stock-http', label: '3b. stock: bare Koa + NodeSDK + instrumentation-http alone + route naming, Zipkin exporter',
+    id: 'stock-http',
+    label: '3b. stock: bare Koa + NodeSDK + instrumentation-http alone + route naming, Zipkin exporter',
     start: (sink) => bareKoa(['--import', './bench/stock-http-otel.mjs'], { ...tracing(sink), BENCH_SPANS: 'library' }),
   },
   {
-    id: 'hand-spans', label: "3c. bare Koa + this project's SDK preload and hand-made span middleware (no access log)",
+    id: 'hand-spans',
+    label: "3c. bare Koa + this project's SDK preload and hand-made span middleware (no access log)",
     start: (sink) => bareKoa(['--import', './dist/monitor-test/instrumentation.js'], { ...tracing(sink), BENCH_SPANS: 'hand' }),
   },
   {
-    id: 'bare', label: '4. bare Koa, same JSON, no telemetry',
+    id: 'bare',
+    label: '4. bare Koa, same JSON, no telemetry',
     async start() {
       const port = await freePort();
       const server = start(process.execPath, ['bench/bare-koa.mjs'], { PORT: String(port) });
@@ -73,7 +84,8 @@ const SCENARIOS = [
     },
   },
   {
-    id: 'agent-full', label: '5. agent chart data (/api/metrics → monitor-test), everything on',
+    id: 'agent-full',
+    label: '5. agent chart data (/api/metrics → monitor-test), everything on',
     async start(sink) {
       const test = await startService('monitor-test', sink);
       await waitReady(test.ready);
@@ -82,7 +94,8 @@ const SCENARIOS = [
     },
   },
   {
-    id: 'agent-png', label: '7. agent chart PNG (/chart.png → monitor-test, composed from resvg-rasterised glyphs), everything on',
+    id: 'agent-png',
+    label: '7. agent chart PNG (/chart.png → monitor-test, composed from resvg-rasterised glyphs), everything on',
     async start(sink) {
       const test = await startService('monitor-test', sink);
       await waitReady(test.ready);
@@ -95,7 +108,9 @@ const SCENARIOS = [
     ['plotly-br', '6b. Plotly bundle, brotli (1.6 MB)', '/k8s-app-monitor-agent/assets/vendor/plotly.js', { 'Accept-Encoding': 'br, gzip' }],
     ['plotly-304', '6c. Plotly bundle, conditional request (304)', '/k8s-app-monitor-agent/assets/vendor/plotly.js', { 'If-None-Match': 'ETAG' }],
   ].map(([id, label, path, headers]) => ({
-    id, label, headers,
+    id,
+    label,
+    headers,
     async start(sink) {
       const agent = await startService('monitor-agent', sink);
       return { servers: [agent.child], watch: agent.child, ready: agent.ready, url: `${agent.url}${path}` };
@@ -130,14 +145,20 @@ async function main() {
     }
     for (const { scenario, run, rounds } of runs) {
       const result = {
-        id: scenario.id, label: scenario.label, connections,
-        rps: median(rounds.map((r) => r.rps)), p50Ms: median(rounds.map((r) => r.p50)), p99Ms: median(rounds.map((r) => r.p99)),
+        id: scenario.id,
+        label: scenario.label,
+        connections,
+        rps: median(rounds.map((r) => r.rps)),
+        p50Ms: median(rounds.map((r) => r.p50)),
+        p99Ms: median(rounds.map((r) => r.p99)),
         cpuUsPerRequest: median(rounds.map((r) => r.cpuUsPerRequest)),
-        roundRps: rounds.map((r) => r.rps), roundCpuUs: rounds.map((r) => r.cpuUsPerRequest),
+        roundRps: rounds.map((r) => r.rps),
+        roundCpuUs: rounds.map((r) => r.cpuUsPerRequest),
         requests: rounds.reduce((sum, r) => sum + r.requests, 0),
         non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
         socketErrors: rounds.map((r) => r.socketErrors).filter(Boolean),
-        peakRssMb: peakRssMb(run.watch), upstreamPeakRssMb: run.also ? peakRssMb(run.also) : undefined,
+        peakRssMb: peakRssMb(run.watch),
+        upstreamPeakRssMb: run.also ? peakRssMb(run.also) : undefined,
       };
       results.push(result);
       console.error(`${scenario.id} c=${connections}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
@@ -171,8 +192,7 @@ async function main() {
     while (requests < 100_000) requests += wrk(run.url, 32, 5).requests;
     long[id] = { requests, peakRssMb: peakRssMb(run.watch), upstreamPeakRssMb: run.also ? peakRssMb(run.also) : undefined };
     if (run.metrics && spansBefore !== undefined) {
-      const served = [...(await (await fetch(run.metrics)).text()).matchAll(/^http_server_request_duration_seconds_count\{[^}]*\} (\d+)/gm)]
-        .reduce((sum, m) => sum + Number(m[1]), 0);
+      const served = [...(await (await fetch(run.metrics)).text()).matchAll(/^http_server_request_duration_seconds_count\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
       await stop(run.watch, 'SIGTERM');
       long[id].served = served;
       long[id].spansExported = (await spanSink.spans()) - spansBefore;
@@ -187,36 +207,76 @@ async function main() {
   // The same ratio from CPU per request (b's cost over a's): how much more a request of a costs
   // on a core of its own, whatever else the machine was doing meanwhile.
   const cpuRatio = (a, b) => (a && b ? median(a.roundCpuUs.map((us, i) => b.roundCpuUs[i] / us)) : undefined);
-  const ratios = Object.fromEntries(CONNECTIONS.map((c) => [c, {
-    'ours/bare (1/4)': ratio(at('test-full', c), at('bare', c)),
-    'ours/stock (1/3)': ratio(at('test-full', c), at('stock', c)),
-    'ours/stock instrumentation-http (1/3b)': ratio(at('test-full', c), at('stock-http', c)),
-    'library spans/hand-made spans (3b/3c)': ratio(at('stock-http', c), at('hand-spans', c)),
-    'agent/original Go agent (5/43)': at('agent-full', c) && at('agent-full', c).rps / ORIGINAL_AGENT_CHARTS_PER_SECOND,
-    'sdk-disabled/bare (2/4)': ratio(at('test-sdk-disabled', c), at('bare', c)),
-    'PNG charts/original Go agent (7/43)': at('agent-png', c) && at('agent-png', c).rps / ORIGINAL_AGENT_CHARTS_PER_SECOND,
-    'variant/ours (1v/1)': ratio(at('test-variant', c), at('test-full', c)),
-  }]));
-  const cpuRatios = Object.fromEntries(CONNECTIONS.map((c) => [c, {
-    'ours/bare (1/4)': cpuRatio(at('test-full', c), at('bare', c)),
-    'ours/stock (1/3)': cpuRatio(at('test-full', c), at('stock', c)),
-    'ours/stock instrumentation-http (1/3b)': cpuRatio(at('test-full', c), at('stock-http', c)),
-    'library spans/hand-made spans (3b/3c)': cpuRatio(at('stock-http', c), at('hand-spans', c)),
-    'sdk-disabled/bare (2/4)': cpuRatio(at('test-sdk-disabled', c), at('bare', c)),
-    'variant/ours (1v/1)': cpuRatio(at('test-variant', c), at('test-full', c)),
-  }]));
-  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, pinned: PINNED, load: 'wrk -t1', rounds: ROUNDS, seconds: SECONDS, date: new Date().toISOString(), zipkin: process.env.BENCH_ZIPKIN_URL ? 'real' : 'sink (bench/zipkin-sink.mjs)' };
+  const ratios = Object.fromEntries(
+    CONNECTIONS.map((c) => [
+      c,
+      {
+        'ours/bare (1/4)': ratio(at('test-full', c), at('bare', c)),
+        'ours/stock (1/3)': ratio(at('test-full', c), at('stock', c)),
+        'ours/stock instrumentation-http (1/3b)': ratio(at('test-full', c), at('stock-http', c)),
+        'library spans/hand-made spans (3b/3c)': ratio(at('stock-http', c), at('hand-spans', c)),
+        'agent/original Go agent (5/43)': at('agent-full', c) && at('agent-full', c).rps / ORIGINAL_AGENT_CHARTS_PER_SECOND,
+        'sdk-disabled/bare (2/4)': ratio(at('test-sdk-disabled', c), at('bare', c)),
+        'PNG charts/original Go agent (7/43)': at('agent-png', c) && at('agent-png', c).rps / ORIGINAL_AGENT_CHARTS_PER_SECOND,
+        'variant/ours (1v/1)': ratio(at('test-variant', c), at('test-full', c)),
+      },
+    ]),
+  );
+  const cpuRatios = Object.fromEntries(
+    CONNECTIONS.map((c) => [
+      c,
+      {
+        'ours/bare (1/4)': cpuRatio(at('test-full', c), at('bare', c)),
+        'ours/stock (1/3)': cpuRatio(at('test-full', c), at('stock', c)),
+        'ours/stock instrumentation-http (1/3b)': cpuRatio(at('test-full', c), at('stock-http', c)),
+        'library spans/hand-made spans (3b/3c)': cpuRatio(at('stock-http', c), at('hand-spans', c)),
+        'sdk-disabled/bare (2/4)': cpuRatio(at('test-sdk-disabled', c), at('bare', c)),
+        'variant/ours (1v/1)': cpuRatio(at('test-variant', c), at('test-full', c)),
+      },
+    ]),
+  );
+  const machine = {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    node: process.version,
+    pinned: PINNED,
+    load: 'wrk -t1',
+    rounds: ROUNDS,
+    seconds: SECONDS,
+    date: new Date().toISOString(),
+    zipkin: process.env.BENCH_ZIPKIN_URL ? 'real' : 'sink (bench/zipkin-sink.mjs)',
+  };
   writeFileSync(new URL(process.env.BENCH_OUT ?? 'results.json', import.meta.url), `${JSON.stringify({ machine, results, ratios, cpuRatios, startupMs: startup, after100k: long }, null, 2)}\n`);
 
-  const rows = results.map((r) => `| ${r.label} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.cpuUsPerRequest.toFixed(0)} | ${r.peakRssMb.toFixed(0)}${r.upstreamPeakRssMb ? ` (+ test ${r.upstreamPeakRssMb.toFixed(0)})` : ''} |${r.non2xx ? ` ${r.non2xx} non-2xx` : ''}`);
-  console.log(`\nMachine: ${machine.cpus} × ${machine.cpu}, Node ${machine.node}, servers pinned to core 0 and wrk to core 1: ${PINNED}; medians of ${ROUNDS} × ${SECONDS} s (ratios: median of the per-round ratios); Zipkin: ${machine.zipkin}\n`);
+  const rows = results.map(
+    (r) =>
+      `| ${r.label} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.cpuUsPerRequest.toFixed(0)} | ${r.peakRssMb.toFixed(0)}${r.upstreamPeakRssMb ? ` (+ test ${r.upstreamPeakRssMb.toFixed(0)})` : ''} |${r.non2xx ? ` ${r.non2xx} non-2xx` : ''}`,
+  );
+  console.log(
+    `\nMachine: ${machine.cpus} × ${machine.cpu}, Node ${machine.node}, servers pinned to core 0 and wrk to core 1: ${PINNED}; medians of ${ROUNDS} × ${SECONDS} s (ratios: median of the per-round ratios); Zipkin: ${machine.zipkin}\n`,
+  );
   console.log('| scenario | conns | req/s | p50 ms | p99 ms | CPU µs/req | peak RSS MB |\n| --- | --- | --- | --- | --- | --- | --- |');
   console.log(rows.join('\n'));
   console.log('\n| ratio (paired per round) | 8 conns: req/s | 8: by CPU/req | 32 conns: req/s | 32: by CPU/req | target |\n| --- | --- | --- | --- | --- | --- |');
-  const targets = { 'ours/bare (1/4)': '≥ 0.6', 'ours/stock (1/3)': '≥ 2', 'ours/stock instrumentation-http (1/3b)': '—', 'library spans/hand-made spans (3b/3c)': '≥ 0.85: use the library', 'agent/original Go agent (5/43)': '≥ 50', 'sdk-disabled/bare (2/4)': '—', 'variant/ours (1v/1)': '> 1 helps', 'PNG charts/original Go agent (7/43)': '≥ 20, p99 ≤ 62.5 ms' };
-  for (const name of Object.keys(targets)) console.log(`| ${name} | ${ratios[8][name]?.toFixed(2) ?? '—'} | ${cpuRatios[8][name]?.toFixed(2) ?? '—'} | ${ratios[32][name]?.toFixed(2) ?? '—'} | ${cpuRatios[32][name]?.toFixed(2) ?? '—'} | ${targets[name]} |`);
+  const targets = {
+    'ours/bare (1/4)': '≥ 0.6',
+    'ours/stock (1/3)': '≥ 2',
+    'ours/stock instrumentation-http (1/3b)': '—',
+    'library spans/hand-made spans (3b/3c)': '≥ 0.85: use the library',
+    'agent/original Go agent (5/43)': '≥ 50',
+    'sdk-disabled/bare (2/4)': '—',
+    'variant/ours (1v/1)': '> 1 helps',
+    'PNG charts/original Go agent (7/43)': '≥ 20, p99 ≤ 62.5 ms',
+  };
+  for (const name of Object.keys(targets))
+    console.log(
+      `| ${name} | ${ratios[8][name]?.toFixed(2) ?? '—'} | ${cpuRatios[8][name]?.toFixed(2) ?? '—'} | ${ratios[32][name]?.toFixed(2) ?? '—'} | ${cpuRatios[32][name]?.toFixed(2) ?? '—'} | ${targets[name]} |`,
+    );
   if (full) console.log(`\nStart-up to readiness (median of 5): monitor-test ${startup['monitor-test'].toFixed(0)} ms, agent ${startup['monitor-agent'].toFixed(0)} ms (target < 1000 ms)`);
-  for (const [id, l] of Object.entries(long)) console.log(`Peak RSS after ${l.requests} requests, ${id}: ${l.peakRssMb.toFixed(0)} MB${l.upstreamPeakRssMb ? ` (its monitor-test: ${l.upstreamPeakRssMb.toFixed(0)} MB)` : ''} (target ≤ 100 MB)`);
+  for (const [id, l] of Object.entries(long))
+    console.log(
+      `Peak RSS after ${l.requests} requests, ${id}: ${l.peakRssMb.toFixed(0)} MB${l.upstreamPeakRssMb ? ` (its monitor-test: ${l.upstreamPeakRssMb.toFixed(0)} MB)` : ''} (target ≤ 100 MB)`,
+    );
   const { served, spansExported } = long['test-full'] ?? {};
   if (spansExported !== undefined) console.log(`Spans exported by monitor-test in that run: ${spansExported} for ${served} requests served (100% sampling: every span arrives)`);
 }

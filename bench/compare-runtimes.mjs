@@ -21,12 +21,19 @@ for (const node of NODES) {
   const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
   const [port, metricsPort, barePort] = [await freePort(), await freePort(), await freePort()];
   const full = start(node, ['--import', join(CODE, 'dist/monitor-test/instrumentation.js'), join(CODE, 'dist/monitor-test/main.js')], {
-    ...tracing(sink.url), PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1',
+    ...tracing(sink.url),
+    PORT: String(port),
+    METRICS_PORT: String(metricsPort),
+    LOG_LEVEL: 'info',
+    LISTEN_HOST: '127.0.0.1',
   });
   const bare = start(node, [join(CODE, 'bench/bare-koa.mjs')], { PORT: String(barePort) });
   await waitReady(`http://127.0.0.1:${port}/readyz`);
   await waitReady(`http://127.0.0.1:${barePort}/readyz`);
-  for (const [id, child, url] of [['full', full, `http://127.0.0.1:${port}/metrics`], ['bare', bare, `http://127.0.0.1:${barePort}/metrics`]]) {
+  for (const [id, child, url] of [
+    ['full', full, `http://127.0.0.1:${port}/metrics`],
+    ['bare', bare, `http://127.0.0.1:${barePort}/metrics`],
+  ]) {
     wrk(url, CONNECTIONS, 3);
     runs.push({ version, id, child, url, rounds: [] });
   }
@@ -39,13 +46,17 @@ const cpuRatio = (a, b) => median(a.rounds.map((r, i) => b.rounds[i].cpuUsPerReq
 console.log(`Code: ${CODE}; ${ROUNDS} × ${SECONDS} s rounds at ${CONNECTIONS} connections; medians (ratios: median of per-round ratios)\n`);
 console.log('| runtime | scenario | req/s | p99 ms | CPU µs/req | peak RSS MB |\n| --- | --- | --- | --- | --- | --- |');
 for (const run of runs) {
-  console.log(`| ${run.version} | ${run.id} | ${median(run.rounds.map((r) => r.rps)).toFixed(0)} | ${median(run.rounds.map((r) => r.p99)).toFixed(2)} | ${median(run.rounds.map((r) => r.cpuUsPerRequest)).toFixed(0)} | ${peakRssMb(run.child).toFixed(0)} |`);
+  console.log(
+    `| ${run.version} | ${run.id} | ${median(run.rounds.map((r) => r.rps)).toFixed(0)} | ${median(run.rounds.map((r) => r.p99)).toFixed(2)} | ${median(run.rounds.map((r) => r.cpuUsPerRequest)).toFixed(0)} | ${peakRssMb(run.child).toFixed(0)} |`,
+  );
 }
 const of = (version, id) => runs.find((r) => r.version === version && r.id === id);
 const versions = [...new Set(runs.map((r) => r.version))];
 console.log('');
 for (const v of versions) console.log(`${v}: full/bare ${pairedRatio(of(v, 'full'), of(v, 'bare')).toFixed(2)} by req/s, ${cpuRatio(of(v, 'full'), of(v, 'bare')).toFixed(2)} by CPU/req`);
 for (const v of versions.slice(1)) {
-  console.log(`${v} / ${versions[0]}: full ${pairedRatio(of(v, 'full'), of(versions[0], 'full')).toFixed(2)} by req/s, ${cpuRatio(of(v, 'full'), of(versions[0], 'full')).toFixed(2)} by CPU/req; bare ${pairedRatio(of(v, 'bare'), of(versions[0], 'bare')).toFixed(2)} by req/s, ${cpuRatio(of(v, 'bare'), of(versions[0], 'bare')).toFixed(2)} by CPU/req`);
+  console.log(
+    `${v} / ${versions[0]}: full ${pairedRatio(of(v, 'full'), of(versions[0], 'full')).toFixed(2)} by req/s, ${cpuRatio(of(v, 'full'), of(versions[0], 'full')).toFixed(2)} by CPU/req; bare ${pairedRatio(of(v, 'bare'), of(versions[0], 'bare')).toFixed(2)} by req/s, ${cpuRatio(of(v, 'bare'), of(versions[0], 'bare')).toFixed(2)} by CPU/req`,
+  );
 }
 await Promise.all([...runs.map((r) => stop(r.child)), stop(sink.process)]);

@@ -12,15 +12,18 @@ export const PINNED = cpus().length >= 2;
 const pin = (core, command, args) => (PINNED ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-export const freePort = () => new Promise((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address();
-    server.close(() => resolve(port));
+export const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
   });
-});
 
 const running = new Set();
-process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /** Starts a process from the repository root with only the given environment (plus PATH, HOME). */
 export function start(command, args, env, core = 0) {
@@ -108,7 +111,12 @@ export async function startService(service, sink, { env = {}, nodeArgs = [], dis
   const [port, metricsPort] = [await freePort(), await freePort()];
   // --max-semi-space-size=8: as the Dockerfile's CMD and npm start run the services.
   const child = start(process.execPath, ['--max-semi-space-size=8', ...nodeArgs, '--import', `./${dist}/${service}/instrumentation.js`, `${dist}/${service}/main.js`], {
-    ...tracing(sink), PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'info', LISTEN_HOST: '127.0.0.1', ...env,
+    ...tracing(sink),
+    PORT: String(port),
+    METRICS_PORT: String(metricsPort),
+    LOG_LEVEL: 'info',
+    LISTEN_HOST: '127.0.0.1',
+    ...env,
   });
   const url = `http://127.0.0.1:${port}`;
   return { child, port, url, ready: `${url}/readyz`, metrics: `http://127.0.0.1:${metricsPort}/metrics` };

@@ -44,8 +44,12 @@ function summarise(profile, fromUs, toUs, requests) {
     const name = `${callFrame.functionName || '(anonymous)'} ${callFrame.url.replace(/.*node_modules\//, '').replace(/.*\/dist\//, 'dist/')}`;
     byFunction.set(name, (byFunction.get(name) ?? 0) + dt);
   });
-  const rows = (map, limit) => [...map].sort((a, b) => b[1] - a[1]).slice(0, limit)
-    .map(([name, us]) => `| ${name} | ${((100 * us) / busy).toFixed(1)}% | ${(us / requests).toFixed(1)} |`).join('\n');
+  const rows = (map, limit) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([name, us]) => `| ${name} | ${((100 * us) / busy).toFixed(1)}% | ${(us / requests).toFixed(1)} |`)
+      .join('\n');
   return { busyUsPerRequest: busy / requests, categories: rows(byCategory, 20), functions: rows(byFunction, 15) };
 }
 

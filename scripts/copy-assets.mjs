@@ -23,9 +23,12 @@ function compress(path) {
   const source = readFileSync(path);
   if (source.length < MIN_COMPRESS_BYTES) return;
   if (!isFresh(`${path}.br`, path)) {
-    writeFileSync(`${path}.br`, brotliCompressSync(source, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: source.length },
-    }));
+    writeFileSync(
+      `${path}.br`,
+      brotliCompressSync(source, {
+        params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: source.length },
+      }),
+    );
   }
   if (!isFresh(`${path}.gz`, path)) writeFileSync(`${path}.gz`, gzipSync(source, { level: 9 }));
 }

@@ -45,7 +45,11 @@ async function rangeQuery(prometheus, { expr, legendFormat }, window) {
 
 /** An axis or stat value in at most four digits: 0.00497, 40.2, 513, 117M. */
 function format(value) {
-  const units = [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  const units = [
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
   const [scale, unit] = units.find(([s]) => Math.abs(value) >= s * 10) ?? [1, ''];
   const scaled = value / scale;
   return `${Number.isInteger(scaled) || Math.abs(scaled) >= 100 ? scaled.toFixed(0) : scaled.toPrecision(3)}${unit}`;
@@ -132,14 +136,27 @@ export async function previewDashboards({ prometheus, out, range = '5m', step = 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { prometheus: { type: 'string' }, out: { type: 'string', default: 'dashboard-previews' }, range: { type: 'string', default: '5m' }, step: { type: 'string', default: '15s' }, 'scrape-interval': { type: 'string', default: '15s' } },
+    options: {
+      prometheus: { type: 'string' },
+      out: { type: 'string', default: 'dashboard-previews' },
+      range: { type: 'string', default: '5m' },
+      step: { type: 'string', default: '15s' },
+      'scrape-interval': { type: 'string', default: '15s' },
+    },
   });
   if (!values.prometheus) {
     console.error('dashboards:preview: --prometheus URL is required (e.g. http://127.0.0.1:9090)');
     process.exit(64);
   }
   try {
-    const report = await previewDashboards({ prometheus: values.prometheus, out: values.out, range: values.range, step: values.step, scrapeInterval: values['scrape-interval'], files: positionals.length ? positionals : DASHBOARDS });
+    const report = await previewDashboards({
+      prometheus: values.prometheus,
+      out: values.out,
+      range: values.range,
+      step: values.step,
+      scrapeInterval: values['scrape-interval'],
+      files: positionals.length ? positionals : DASHBOARDS,
+    });
     for (const { file, panels } of report) {
       const empty = panels.filter((p) => p.series === 0).map((p) => p.title);
       console.log(`${file}: ${panels.length} panels${empty.length ? `, no data in: ${empty.join(', ')}` : ''}`);

@@ -123,9 +123,9 @@ stop() {
   local pid
   if pid="$(running_pid)"; then
     # Containers first (compose leftovers), so their networks and mounts go with the engine.
-    local ids
-    ids="$(docker ps -aq 2>/dev/null || true)"
-    [[ -z "$ids" ]] || docker rm -f $ids >/dev/null 2>&1 || true
+    local ids=()
+    mapfile -t ids < <(docker ps -aq 2>/dev/null || true)
+    ((${#ids[@]} == 0)) || docker rm -f "${ids[@]}" >/dev/null 2>&1 || true
     docker network prune -f >/dev/null 2>&1 || true
     kill -TERM "$pid"
     local deadline=$((SECONDS + 30))

@@ -29,7 +29,7 @@ export interface MonitorAgentDeps {
  * opened. Traefik forwards the Ingress path unstripped, so everything the page loads (data,
  * scripts) is served under each of these bases too.
  */
-export const PAGE_BASES = ['', '/k8s-app-monitor-agent', '/k8s-app-monitor-test'] as const;
+const PAGE_BASES = ['', '/k8s-app-monitor-agent', '/k8s-app-monitor-test'] as const;
 
 const PLOTLY_MAX_AGE_SECONDS = 24 * 60 * 60;
 const PROMETHEUS_TIMEOUT_MS = 5000;

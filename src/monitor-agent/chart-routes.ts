@@ -11,7 +11,7 @@ import type { Drawing } from './chart/drawing.js';
 import type { createChartRendering } from './chart/render.js';
 import type { Sample } from './sample-reader.js';
 
-export type ChartFormat = 'png' | 'svg';
+type ChartFormat = 'png' | 'svg';
 
 const MEDIA_TYPES: Record<ChartFormat, string> = { png: 'image/png', svg: 'image/svg+xml' };
 

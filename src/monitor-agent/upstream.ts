@@ -11,7 +11,11 @@ export class UpstreamError extends Error {
   override name = 'UpstreamError';
   readonly expose = true;
   readonly status: number;
-  constructor(readonly kind: UpstreamFailure, message: string, readonly upstreamStatus?: number) {
+  constructor(
+    readonly kind: UpstreamFailure,
+    message: string,
+    readonly upstreamStatus?: number,
+  ) {
     super(message);
     this.status = kind === 'timeout' ? 504 : kind === 'unknown_app' ? 404 : 502;
   }
@@ -50,16 +54,18 @@ function upstreamErrorOf(failure: ClientFailure, timeoutMs: number, app: string 
 const underBase = (baseUrl: URL, path: string): URL => new URL(`${baseUrl.pathname.replace(/\/$/, '')}/${path}`, baseUrl);
 
 /** `<base>/metrics`, keeping any path prefix of the base URL. */
-export const metricsUrl = (baseUrl: URL): URL => underBase(baseUrl, 'metrics');
+const metricsUrl = (baseUrl: URL): URL => underBase(baseUrl, 'metrics');
 
 /** A reader of the answer's body, with a malformed body turned into the agent's 502. */
-const asUpstreamRead = <T>(read: (body: Buffer, contentType: string | undefined) => T) => ({ body, headers }: ClientResponse): T => {
-  try {
-    return read(body, headers['content-type']);
-  } catch (error) {
-    throw error instanceof SampleReadError ? new UpstreamError('malformed_body', error.message) : error;
-  }
-};
+const asUpstreamRead =
+  <T>(read: (body: Buffer, contentType: string | undefined) => T) =>
+  ({ body, headers }: ClientResponse): T => {
+    try {
+      return read(body, headers['content-type']);
+    } catch (error) {
+      throw error instanceof SampleReadError ? new UpstreamError('malformed_body', error.message) : error;
+    }
+  };
 
 /**
  * The client for k8s-app-monitor-test, on the agent's one upstream HTTP client (deadline, body
@@ -80,12 +86,11 @@ export function createUpstreamClient(options: { baseUrl: URL; timeoutMs: number;
   }
 
   // App names are checked against [A-Za-z0-9_.-] before they get here, so they need no escaping.
-  const fetchMetric = (headers: Record<string, string> = {}, app?: string): Promise<Sample> =>
-    get(app === undefined ? url : new URL(`${url.pathname}/${app}`, url), headers, parseMetric, app);
+  const fetchMetric = (headers: Record<string, string> = {}, app?: string): Promise<Sample> => get(app === undefined ? url : new URL(`${url.pathname}/${app}`, url), headers, parseMetric, app);
   const fetchApps = (headers: Record<string, string> = {}): Promise<AppEntry[]> => get(appsUrl, headers, asUpstreamRead(readAppList));
 
   return { fetchMetric, fetchApps, close: () => client.close() };
 }
 
 /** Reads a sample liberally (sample-reader.ts); kept apart from the transport so the reader can change alone. */
-export const parseMetric = asUpstreamRead(readSample);
+const parseMetric = asUpstreamRead(readSample);

@@ -6,8 +6,7 @@ import { openapi } from '../shared/api/metric.js';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
-const escape = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Resolves `#/components/...` references so each schema reads as a whole. */
 function resolve(node: Json): Json {
@@ -15,44 +14,49 @@ function resolve(node: Json): Json {
   if (node === null || typeof node !== 'object') return node;
   const ref = node.$ref;
   if (typeof ref === 'string') {
-    const target = ref.slice(2).split('/').reduce<Json>((at, key) => (at as Record<string, Json>)[key] as Json, openapi as Json);
+    const target = ref
+      .slice(2)
+      .split('/')
+      .reduce<Json>((at, key) => (at as Record<string, Json>)[key] as Json, openapi as Json);
     return resolve(target);
   }
   return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, resolve(value)]));
 }
 
-const block = (value: Json): string => `<pre><code>${escape(JSON.stringify(resolve(value), null, 2))}</code></pre>`;
+const block = (value: Json): string => `<pre><code>${escapeHtml(JSON.stringify(resolve(value), null, 2))}</code></pre>`;
 
 function renderOperation(path: string, method: string, op: Record<string, Json>): string {
   const parameters = (op.parameters as Json[] | undefined) ?? [];
   const responses = Object.entries(op.responses as Record<string, Record<string, Json>>);
   return `<section>
-<h2><span class="method">${escape(method.toUpperCase())}</span> <code>${escape(path)}</code></h2>
-<p>${escape(String(op.summary ?? ''))}</p>
+<h2><span class="method">${escapeHtml(method.toUpperCase())}</span> <code>${escapeHtml(path)}</code></h2>
+<p>${escapeHtml(String(op.summary ?? ''))}</p>
 ${parameters.length ? `<h3>Parameters</h3>${block(parameters)}` : ''}
-${responses.map(([status, response]) => `<h3>${escape(status)} — ${escape(String(response.description ?? ''))}</h3>
-${response.content ? block((response.content as Record<string, Record<string, Json>>)['application/json']?.schema ?? null) : ''}`).join('\n')}
+${responses
+  .map(
+    ([status, response]) => `<h3>${escapeHtml(status)} — ${escapeHtml(String(response.description ?? ''))}</h3>
+${response.content ? block((response.content as Record<string, Record<string, Json>>)['application/json']?.schema ?? null) : ''}`,
+  )
+  .join('\n')}
 </section>`;
 }
 
 export function renderApiPage(): string {
   const { info, paths } = openapi;
-  const operations = Object.entries(paths).flatMap(([path, methods]) =>
-    Object.entries(methods as Record<string, Record<string, Json>>).map(([method, op]) => renderOperation(path, method, op)),
-  );
+  const operations = Object.entries(paths).flatMap(([path, methods]) => Object.entries(methods as Record<string, Record<string, Json>>).map(([method, op]) => renderOperation(path, method, op)));
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(info.title)} API</title>
+<title>${escapeHtml(info.title)} API</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="api.css">
 </head>
 <body>
 <main>
-<h1>${escape(info.title)} <small>${escape(info.version)}</small></h1>
-<p>${escape(info.description)}</p>
+<h1>${escapeHtml(info.title)} <small>${escapeHtml(info.version)}</small></h1>
+<p>${escapeHtml(info.description)}</p>
 <p>Machine-readable: <a href="openapi.json">openapi.json</a> (OpenAPI 3.1).</p>
 ${operations.join('\n')}
 </main>

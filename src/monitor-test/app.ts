@@ -33,9 +33,7 @@ export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa
   const metricOf = (appName: string): Metric | undefined => {
     const performance = simulation.sample(appName);
     const domain = domains.get(appName);
-    return performance && domain !== undefined
-      ? { performance_index: performance, host: config.hostname, app_name: appName, domain }
-      : undefined;
+    return performance && domain !== undefined ? { performance_index: performance, host: config.hostname, app_name: appName, domain } : undefined;
   };
 
   const router = new Router({ strict: true });

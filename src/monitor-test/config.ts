@@ -25,19 +25,23 @@ export interface FaultConfig {
   readonly delayJitterMs: number;
 }
 
-export const DEFAULT_APPS = 'test-app:test-domain';
+const DEFAULT_APPS = 'test-app:test-domain';
 const MAX_APPS = 100;
 const DOMAIN_PATTERN = /^[A-Za-z0-9_.-]{1,253}$/;
 
 /** Parses `name:domain,name:domain`. Names become label values, so they are validated here. */
 export function parseApps(value: string): AppSpec[] {
-  const apps = value.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
-    const [name = '', domain = '', ...rest] = entry.split(':');
-    if (rest.length > 0 || !APP_NAME_PATTERN.test(name) || name.length > APP_NAME_MAX_LENGTH || !DOMAIN_PATTERN.test(domain)) {
-      throw new ConfigError(`APPS entries must look like name:domain with [A-Za-z0-9_.-] characters (name at most ${APP_NAME_MAX_LENGTH}), got ${JSON.stringify(entry)}`);
-    }
-    return { name, domain };
-  });
+  const apps = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [name = '', domain = '', ...rest] = entry.split(':');
+      if (rest.length > 0 || !APP_NAME_PATTERN.test(name) || name.length > APP_NAME_MAX_LENGTH || !DOMAIN_PATTERN.test(domain)) {
+        throw new ConfigError(`APPS entries must look like name:domain with [A-Za-z0-9_.-] characters (name at most ${APP_NAME_MAX_LENGTH}), got ${JSON.stringify(entry)}`);
+      }
+      return { name, domain };
+    });
   if (apps.length === 0 || apps.length > MAX_APPS) {
     throw new ConfigError(`APPS must list between 1 and ${MAX_APPS} apps, got ${apps.length}`);
   }

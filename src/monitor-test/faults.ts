@@ -12,13 +12,15 @@ import type { Random } from './random-walk.js';
  */
 export function injectFaults(faults: FaultConfig, random: Random = Math.random): Middleware[] {
   if (faults.delayMs === 0 && faults.delayJitterMs === 0 && faults.errorRate === 0) return [];
-  return [async function maybeFail(ctx, next) {
-    const delay = faults.delayMs + Math.round(random() * faults.delayJitterMs);
-    if (delay > 0) await sleep(delay);
-    if (faults.errorRate > 0 && random() < faults.errorRate) {
-      trace.getActiveSpan()?.setAttribute('fault.injected', true);
-      ctx.throw(500, 'injected fault (FAULT_ERROR_RATE)', { expose: true });
-    }
-    await next();
-  }];
+  return [
+    async function maybeFail(ctx, next) {
+      const delay = faults.delayMs + Math.round(random() * faults.delayJitterMs);
+      if (delay > 0) await sleep(delay);
+      if (faults.errorRate > 0 && random() < faults.errorRate) {
+        trace.getActiveSpan()?.setAttribute('fault.injected', true);
+        ctx.throw(500, 'injected fault (FAULT_ERROR_RATE)', { expose: true });
+      }
+      await next();
+    },
+  ];
 }

@@ -19,12 +19,7 @@ export function readString(env: Env, name: string, fallback: string): string {
   return raw(env, name) ?? fallback;
 }
 
-export function readInteger(
-  env: Env,
-  name: string,
-  fallback: number,
-  range: { min: number; max: number },
-): number {
+export function readInteger(env: Env, name: string, fallback: number, range: { min: number; max: number }): number {
   const value = raw(env, name);
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) {
@@ -50,7 +45,7 @@ export function readPort(env: Env, name: string, fallback: number): number {
   return readInteger(env, name, fallback, { min: 1, max: 65535 });
 }
 
-export function readEnum<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+function readEnum<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
   const value = raw(env, name);
   if (value === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(value)) {
@@ -89,8 +84,7 @@ export function readHostname(env: Env, name: string, fallback: string): string {
  * supervisor's grace period (terminationGracePeriodSeconds, compose's stop_grace_period) must
  * exceed it, or the process is killed mid-drain.
  */
-export const longestShutdownMs = (config: Pick<CommonConfig, 'shutdownDelayMs' | 'shutdownTimeoutMs'>): number =>
-  config.shutdownDelayMs + 2 * config.shutdownTimeoutMs;
+export const longestShutdownMs = (config: Pick<CommonConfig, 'shutdownDelayMs' | 'shutdownTimeoutMs'>): number => config.shutdownDelayMs + 2 * config.shutdownTimeoutMs;
 
 /** Settings both services share: logging, shutdown, the metrics port. */
 export interface CommonConfig {
@@ -131,7 +125,7 @@ function readHttpTimeouts(env: Env): HttpTimeouts {
   return { keepAliveTimeoutMs, headersTimeoutMs };
 }
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The public port and the metrics port must differ: the second listen would fail after the first had logged "listening". */

@@ -9,11 +9,7 @@ import { activeTraceIds } from './telemetry/trace-ids.js';
 
 export type { Logger };
 
-export function createLogger(options: {
-  name: string;
-  level: LogLevel;
-  destination?: DestinationStream;
-}): Logger {
+export function createLogger(options: { name: string; level: LogLevel; destination?: DestinationStream }): Logger {
   return pino(
     {
       name: options.name,

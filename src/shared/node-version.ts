@@ -30,8 +30,7 @@ export function unsupportedNodeMessage(running: string, range: string): string |
 }
 
 /** package.json's engines.node; dist/shared/node-version.js and src/shared/node-version.ts both sit two levels down. */
-export const enginesNode = (): string =>
-  (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } }).engines.node;
+export const enginesNode = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } }).engines.node;
 
 export function exitUnlessSupportedNode(): void {
   const message = unsupportedNodeMessage(process.version, enginesNode());

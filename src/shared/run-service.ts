@@ -76,10 +76,12 @@ export async function runService(build: () => Service | Promise<Service>): Promi
     const clean = await Promise.all(servers.map(({ server }) => drain(server, config.shutdownTimeoutMs)));
     if (!clean.every(Boolean)) logger.warn({ timeout_ms: config.shutdownTimeoutMs }, 'cut connections still open at the shutdown timeout');
     // Flushing spans to a slow or absent collector must not hold the exit past the same bound.
-    const flushBound = new Promise<void>((resolve) => setTimeout(() => {
-      logger.warn({ timeout_ms: config.shutdownTimeoutMs }, 'gave up flushing at the shutdown timeout');
-      resolve();
-    }, config.shutdownTimeoutMs).unref());
+    const flushBound = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        logger.warn({ timeout_ms: config.shutdownTimeoutMs }, 'gave up flushing at the shutdown timeout');
+        resolve();
+      }, config.shutdownTimeoutMs).unref(),
+    );
     const afterDrain = async () => {
       service.release?.();
       await shutdownTracing();

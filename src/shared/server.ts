@@ -11,10 +11,7 @@ export interface Listening {
 /** Listens and resolves once the port is bound (port 0 picks a free one, for tests). */
 export function listen(handler: RequestListener, port: number, host: string | undefined, timeouts: HttpTimeouts): Promise<Listening> {
   // requireHostHeader off: requireOneHost answers a missing Host with JSON instead of Node's bare 400.
-  const server = createServer(
-    { requireHostHeader: false, keepAliveTimeout: timeouts.keepAliveTimeoutMs, headersTimeout: timeouts.headersTimeoutMs },
-    requireOneHost(handler),
-  );
+  const server = createServer({ requireHostHeader: false, keepAliveTimeout: timeouts.keepAliveTimeoutMs, headersTimeout: timeouts.headersTimeoutMs }, requireOneHost(handler));
   server.on('clientError', answerClientError);
   server.on('connect', refuseConnect);
   return new Promise((resolve, reject) => {

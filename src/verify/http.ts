@@ -16,11 +16,7 @@ export async function getJson<T>(url: URL | string): Promise<T> {
  * Calls `check` until it returns a value (not undefined) or `timeoutMs` has passed; then returns
  * undefined and the last reason (a thrown error's message, or what `check` reported as `why`).
  */
-export async function eventually<T>(
-  check: (why: (reason: string) => undefined) => Promise<T | undefined>,
-  timeoutMs: number,
-  intervalMs = 1000,
-): Promise<{ value: T | undefined; reason: string }> {
+export async function eventually<T>(check: (why: (reason: string) => undefined) => Promise<T | undefined>, timeoutMs: number, intervalMs = 1000): Promise<{ value: T | undefined; reason: string }> {
   const deadline = Date.now() + timeoutMs;
   let reason = 'no answer';
   const why = (r: string): undefined => {

@@ -38,24 +38,24 @@ function positiveInteger(setting: string, value: string, max: number): number {
   return n;
 }
 
-export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): VerifyOptions {
-  let values;
+const OPTIONS = {
+  agent: { type: 'string' },
+  zipkin: { type: 'string' },
+  prometheus: { type: 'string' },
+  requests: { type: 'string' },
+  timeout: { type: 'string' },
+} as const;
+
+function parse(argv: string[]) {
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        agent: { type: 'string' },
-        zipkin: { type: 'string' },
-        prometheus: { type: 'string' },
-        requests: { type: 'string' },
-        timeout: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+}
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): VerifyOptions {
+  const values = parse(argv);
   const agent = values.agent ?? env.AGENT_URL;
   if (!agent) throw new ConfigError('--agent (or AGENT_URL): the agent URL is required, e.g. http://localhost:8888/');
   const zipkin = values.zipkin ?? env.ZIPKIN_URL;

@@ -14,7 +14,7 @@ interface Exemplar {
   timestamp: number;
 }
 
-export async function query(prometheusUrl: URL, expr: string): Promise<VectorSample[]> {
+async function query(prometheusUrl: URL, expr: string): Promise<VectorSample[]> {
   const url = new URL('api/v1/query', prometheusUrl);
   url.searchParams.set('query', expr);
   const body = await getJson<{ status: string; data: { result: VectorSample[] } }>(url);
@@ -25,12 +25,12 @@ export async function query(prometheusUrl: URL, expr: string): Promise<VectorSam
  * A service's series, whichever way this deployment names it: the `app` label (compose, the
  * Kubernetes pod label) or the scrape job. `or` keeps one copy of a series both sides select.
  */
-export function serviceSeries(metric: string, service: string, matchers: string): string {
+function serviceSeries(metric: string, service: string, matchers: string): string {
   return `${metric}{app="${service}",${matchers}} or ${metric}{job=~".*${service}.*",${matchers}}`;
 }
 
 /** The request counters the verification's requests land in: the agent's data route, monitor-test's metrics route. */
-export const REQUEST_COUNTERS = {
+const REQUEST_COUNTERS = {
   [AGENT]: `sum(${serviceSeries('http_server_request_duration_seconds_count', AGENT, 'http_route=~".*/api/metrics"')})`,
   [MONITOR_TEST]: `sum(${serviceSeries('http_server_request_duration_seconds_count', MONITOR_TEST, 'http_route=~"/metrics.*"')})`,
 } as const;
@@ -70,7 +70,11 @@ export async function checkExemplar(prometheusUrl: URL, zipkinUrl: URL | undefin
     url.searchParams.set('start', String(end - 900));
     url.searchParams.set('end', String(end));
     const body = await getJson<{ data: { exemplars: Exemplar[] }[] }>(url);
-    const ids = body.data.flatMap((series) => series.exemplars).sort((a, b) => b.timestamp - a.timestamp).map((e) => e.labels.trace_id).filter((id): id is string => Boolean(id));
+    const ids = body.data
+      .flatMap((series) => series.exemplars)
+      .sort((a, b) => b.timestamp - a.timestamp)
+      .map((e) => e.labels.trace_id)
+      .filter((id): id is string => Boolean(id));
     if (ids.length === 0) return why('no exemplar with a trace_id on the agent histogram (is exemplar storage on?)');
     const ordered = [...ids.filter((id) => ourTraces.includes(id)), ...ids.filter((id) => !ourTraces.includes(id))];
     if (!zipkinUrl) return { id: ordered[0]!, resolved: false };
@@ -78,7 +82,7 @@ export async function checkExemplar(prometheusUrl: URL, zipkinUrl: URL | undefin
     return why(`exemplar trace ids ${ordered.slice(0, 5).join(', ')} not found in Zipkin`);
   }, timeoutMs);
   if (!value) return fail(name, reason);
-  const ours = ourTraces.includes(value.id) ? ' (one of this run\'s requests)' : '';
+  const ours = ourTraces.includes(value.id) ? " (one of this run's requests)" : '';
   if (!value.resolved) return skip(name, `exemplar trace_id ${value.id}${ours} found, but no --zipkin to resolve it`);
   return pass(name, `exemplar trace_id ${value.id}${ours} resolves in Zipkin`);
 }

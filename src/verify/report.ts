@@ -1,5 +1,5 @@
 /** The outcome of one verification check, printed as one line with its evidence. */
-export type Outcome = 'pass' | 'fail' | 'skip';
+type Outcome = 'pass' | 'fail' | 'skip';
 
 export interface CheckResult {
   name: string;
@@ -20,11 +20,7 @@ export function formatReport(results: CheckResult[]): string {
   const failed = results.filter((r) => r.outcome === 'fail').map((r) => r.name);
   const skipped = results.filter((r) => r.outcome === 'skip').length;
   const passed = results.filter((r) => r.outcome === 'pass').length;
-  lines.push(
-    failed.length
-      ? `verify: FAILED ${failed.length} of ${results.length} checks: ${failed.join(', ')}`
-      : `verify: ok, ${passed} passed, ${skipped} skipped`,
-  );
+  lines.push(failed.length ? `verify: FAILED ${failed.length} of ${results.length} checks: ${failed.join(', ')}` : `verify: ok, ${passed} passed, ${skipped} skipped`);
   return `${lines.join('\n')}\n`;
 }
 

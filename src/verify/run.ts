@@ -16,7 +16,12 @@ export async function runChecks(options: VerifyOptions): Promise<CheckResult[]> 
 
   let before: Counts | undefined;
   let prometheusError = '';
-  if (prometheusUrl) before = await baselineCounts(prometheusUrl).catch((error: Error) => ((prometheusError = error.message), undefined));
+  if (prometheusUrl) {
+    before = await baselineCounts(prometheusUrl).catch((error: Error) => {
+      prometheusError = error.message;
+      return undefined;
+    });
+  }
 
   report(await checkChartPage(agentUrl));
   const { sent, result } = await sendTracedRequests(agentUrl, requests);

@@ -20,7 +20,10 @@ export async function checkServiceGraph(agentUrl: URL, upstreamAddress: string |
   let unavailable = '';
   const data = new URL('api/metrics', agentUrl);
   const { value, reason } = await eventually(async (why) => {
-    await get(data).then((r) => r.body?.cancel(), () => undefined);
+    await get(data).then(
+      (r) => r.body?.cancel(),
+      () => undefined,
+    );
     const response = await get(url, { accept: 'application/json' });
     if (response.status === 503) {
       unavailable = ((await response.json().catch(() => ({}))) as { message?: string }).message ?? '503';

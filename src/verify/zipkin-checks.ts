@@ -30,7 +30,7 @@ function descendsFrom(span: ZipkinSpan, ancestor: ZipkinSpan, byId: Map<string, 
  * The chain agent SERVER → agent CLIENT → monitor-test SERVER in one trace's spans, or why not.
  * Returns the three spans on success.
  */
-export function findChain(spans: ZipkinSpan[]): { chain: [ZipkinSpan, ZipkinSpan, ZipkinSpan] } | { missing: string } {
+function findChain(spans: ZipkinSpan[]): { chain: [ZipkinSpan, ZipkinSpan, ZipkinSpan] } | { missing: string } {
   const byId = new Map(spans.map((s) => [s.id, s]));
   const of = (service: string, kind: string) => spans.filter((s) => s.localEndpoint?.serviceName === service && s.kind === kind);
   const servers = of(AGENT, 'SERVER');
@@ -54,14 +54,17 @@ export async function checkTraces(zipkinUrl: URL, sent: SentRequest[], timeoutMs
   let clientAddress = '';
   const deadline = Date.now() + timeoutMs;
   for (const { traceId } of sent) {
-    const { value, reason } = await eventually(async (why) => {
-      const spans = await getJson<ZipkinSpan[]>(new URL(`api/v2/trace/${traceId}`, zipkinUrl)).catch((e: Error) => why(e.message.includes('404') ? 'not in Zipkin' : e.message));
-      if (!spans) return undefined;
-      // The address the agent calls names monitor-test in the service graph, even if this trace is incomplete.
-      clientAddress ||= spans.find((s) => s.localEndpoint?.serviceName === AGENT && s.kind === 'CLIENT')?.tags?.['server.address'] ?? '';
-      const chain = findChain(spans);
-      return 'chain' in chain ? chain.chain : why(`${spans.length} spans, ${chain.missing}`);
-    }, Math.max(deadline - Date.now(), 1000));
+    const { value, reason } = await eventually(
+      async (why) => {
+        const spans = await getJson<ZipkinSpan[]>(new URL(`api/v2/trace/${traceId}`, zipkinUrl)).catch((e: Error) => why(e.message.includes('404') ? 'not in Zipkin' : e.message));
+        if (!spans) return undefined;
+        // The address the agent calls names monitor-test in the service graph, even if this trace is incomplete.
+        clientAddress ||= spans.find((s) => s.localEndpoint?.serviceName === AGENT && s.kind === 'CLIENT')?.tags?.['server.address'] ?? '';
+        const chain = findChain(spans);
+        return 'chain' in chain ? chain.chain : why(`${spans.length} spans, ${chain.missing}`);
+      },
+      Math.max(deadline - Date.now(), 1000),
+    );
     if (value) found.push(traceId);
     else problems.push(`trace ${traceId}: ${reason}`);
   }

@@ -4,10 +4,8 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { findTool, toolsAvailable } from '../helpers/tools.js';
 
-export { ROOT } from '../helpers/paths.js';
 import { ROOT } from '../helpers/paths.js';
 const DOCKERD = `${ROOT}infra/docker/dockerd.sh`;
 const run = promisify(execFile);

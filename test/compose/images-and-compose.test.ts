@@ -23,7 +23,10 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    const value = await check().catch((error: Error) => ((last = error.message), undefined));
+    const value = await check().catch((error: Error) => {
+      last = error.message;
+      return undefined;
+    });
     if (value !== undefined) return value;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -55,12 +58,21 @@ describe.skipIf(!engineAvailable())('images and compose, for real', () => {
 
   it('builds both images from the unchanged Dockerfile (classic builder, short-SHA tag)', async () => {
     const tag = (await sh('git', ['rev-parse', '--short', 'HEAD'], {})).stdout.trim();
-    const cached = (image: string) => docker('image', 'inspect', image).then(() => 'warm', () => 'cold');
+    const cached = (image: string) =>
+      docker('image', 'inspect', image).then(
+        () => 'warm',
+        () => 'cold',
+      );
     const [base, app] = [await cached('node:24-bookworm-slim'), await cached(`ghcr.io/k8s-app-monitor/k8s-app-monitor-agent:${tag}`)];
     const t = Date.now();
     const { stdout, stderr } = await sh('infra/images/build.sh', [], env);
     timings.push([`images: base ${base}, app ${app} (build.sh)`, seconds(t)]);
-    reports.push(stderr.split('\n').filter((l) => /^(base-images|build):/.test(l)).join('\n'));
+    reports.push(
+      stderr
+        .split('\n')
+        .filter((l) => /^(base-images|build):/.test(l))
+        .join('\n'),
+    );
     expect(stdout).toContain(`IMAGE_TAG=${tag}`);
     env.IMAGE_TAG = tag;
     for (const service of SERVICES) await docker('image', 'inspect', `ghcr.io/k8s-app-monitor/${service}:${tag}`);
@@ -128,11 +140,18 @@ describe.skipIf(!engineAvailable())('images and compose, for real', () => {
       await until(`${service} healthy`, async () => ((await inspect(service)).State.Health.Status === 'healthy' ? true : undefined), 120_000);
     }
     await until('zipkin health', async () => ((await fetch('http://localhost:9411/health')).ok ? true : undefined), 120_000);
-    const targets = await until('both targets up in Prometheus', async () => {
-      const body = (await (await fetch('http://localhost:9090/api/v1/targets')).json()) as { data: { activeTargets: { labels: { job: string }; health: string }[] } };
-      const up = body.data.activeTargets.filter((target) => target.health === 'up').map((target) => target.labels.job).sort();
-      return up.length === 2 ? up : undefined;
-    }, 60_000);
+    const targets = await until(
+      'both targets up in Prometheus',
+      async () => {
+        const body = (await (await fetch('http://localhost:9090/api/v1/targets')).json()) as { data: { activeTargets: { labels: { job: string }; health: string }[] } };
+        const up = body.data.activeTargets
+          .filter((target) => target.health === 'up')
+          .map((target) => target.labels.job)
+          .sort();
+        return up.length === 2 ? up : undefined;
+      },
+      60_000,
+    );
     expect(targets).toEqual(['k8s-app-monitor-agent', 'k8s-app-monitor-test']);
     timings.push(['overlay up → healthy, Zipkin ready, targets up', seconds(t)]);
 

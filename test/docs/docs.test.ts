@@ -59,16 +59,11 @@ export function brokenLinks(file: string, markdown: string): string[] {
   return broken;
 }
 
-const markdownFiles = (): string[] => [
-  ...filesUnder('.', (path) => path.endsWith('.md') && !path.startsWith('node_modules') && !path.startsWith('.')),
-];
+const markdownFiles = (): string[] => [...filesUnder('.', (path) => path.endsWith('.md') && !path.startsWith('node_modules') && !path.startsWith('.'))];
 
 describe('the docs stay true', () => {
   it('lists every variable the code reads, and only those (README configuration, OpenTelemetry in docs/observability.md)', () => {
-    const documented = new Set([
-      ...variablesInTables(read('README.md'), '## Configuration'),
-      ...variablesInTables(read('docs/observability.md'), '## Telemetry settings'),
-    ]);
+    const documented = new Set([...variablesInTables(read('README.md'), '## Configuration'), ...variablesInTables(read('docs/observability.md'), '## Telemetry settings')]);
     const byCode = variablesReadByCode();
     // OTEL_* variables the SDK reads itself are documented without our code naming them.
     const sdkOnly = [...documented].filter((name) => name.startsWith('OTEL_') && !byCode.has(name));

@@ -14,8 +14,7 @@ import { seededRandom } from '../../src/monitor-test/random-walk.js';
 import type { UpstreamClient } from '../../src/monitor-agent/upstream.js';
 import { createServiceMetrics } from '../../src/shared/telemetry/metrics.js';
 
-export const distPublic = (service: 'monitor-test' | 'monitor-agent'): string =>
-  fileURLToPath(new URL(`../../dist/${service}/public/`, import.meta.url));
+export const distPublic = (service: 'monitor-test' | 'monitor-agent'): string => fileURLToPath(new URL(`../../dist/${service}/public/`, import.meta.url));
 
 export function monitorTestFixture(env: Record<string, string> = {}) {
   const config = readMonitorTestConfig({ HOSTNAME: 'replica-1', APPS: 'test-app:test-domain,checkout:shop', ...env }, 'os-host');
@@ -54,13 +53,12 @@ export const ORIGINAL_BODY = `{
 }
 `;
 
-export const APPS = [{ name: 'test-app', domain: 'test-domain' }, { name: 'checkout', domain: 'shop' }];
+export const APPS = [
+  { name: 'test-app', domain: 'test-domain' },
+  { name: 'checkout', domain: 'shop' },
+];
 
-export function monitorAgentFixture(
-  fetchMetric: UpstreamClient['fetchMetric'] = async () => SAMPLE,
-  env: Record<string, string> = {},
-  fetchApps: UpstreamClient['fetchApps'] = async () => APPS,
-) {
+export function monitorAgentFixture(fetchMetric: UpstreamClient['fetchMetric'] = async () => SAMPLE, env: Record<string, string> = {}, fetchApps: UpstreamClient['fetchApps'] = async () => APPS) {
   return {
     config: readMonitorAgentConfig(env),
     deps: {
@@ -91,7 +89,11 @@ export async function startServer(handler: RequestListener): Promise<{ server: S
   return {
     server,
     url: new URL(`http://127.0.0.1:${port}`),
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -17,7 +17,7 @@ export const MAIN = {
 };
 
 /** Node arguments that preload a service's tracing, exactly as `npm start` and the image do. */
-export const PRELOAD = {
+const PRELOAD = {
   test: ['--max-semi-space-size=8', '--import', dist('monitor-test/instrumentation.js')],
   agent: ['--max-semi-space-size=8', '--import', dist('monitor-agent/instrumentation.js')],
 };
@@ -74,10 +74,12 @@ export function startCommand(command: string, args: string[], env: Record<string
 
 /** Kills whatever a test left running; call from afterEach/afterAll. */
 export async function stopAll(): Promise<void> {
-  await Promise.all([...running].map((proc) => {
-    const timer = setTimeout(() => proc.child.kill('SIGKILL'), 5000);
-    return proc.stop().finally(() => clearTimeout(timer));
-  }));
+  await Promise.all(
+    [...running].map((proc) => {
+      const timer = setTimeout(() => proc.child.kill('SIGKILL'), 5000);
+      return proc.stop().finally(() => clearTimeout(timer));
+    }),
+  );
 }
 
 /** Polls a URL until it answers 200, or fails with the process output after `timeoutMs`. */
@@ -113,11 +115,9 @@ async function startService(kind: 'test' | 'agent', env: Record<string, string>,
   return { proc, port: p, url: `http://127.0.0.1:${p}`, metricsPort };
 }
 
-export const startMonitorTest = (env: Record<string, string> = {}, port?: number) =>
-  startService('test', { HOSTNAME: 'system-test-host', ...env }, port);
+export const startMonitorTest = (env: Record<string, string> = {}, port?: number) => startService('test', { HOSTNAME: 'system-test-host', ...env }, port);
 
-export const startMonitorAgent = (upstreamPort: number, env: Record<string, string> = {}) =>
-  startService('agent', { SERVICE_NAME: '127.0.0.1', APP_PORT: String(upstreamPort), ...env });
+export const startMonitorAgent = (upstreamPort: number, env: Record<string, string> = {}) => startService('agent', { SERVICE_NAME: '127.0.0.1', APP_PORT: String(upstreamPort), ...env });
 
 /** Resident set size of a process in bytes, from /proc. */
 export function rssBytes(pid: number): number {

@@ -13,14 +13,16 @@ import { freePort, startCommand, type RunningProcess } from './processes.js';
 
 const CACHED_JAR = fileURLToPath(new URL('../../.cache/zipkin-server-exec.jar', import.meta.url));
 
-
 /** The Zipkin exec jar: ZIPKIN_JAR, the copy .ci/run caches, or one in the local Maven repository. */
-export function zipkinJar(): string | undefined {
+function zipkinJar(): string | undefined {
   if (process.env.ZIPKIN_JAR) return process.env.ZIPKIN_JAR;
   if (existsSync(CACHED_JAR)) return CACHED_JAR;
   const dir = join(homedir(), '.m2/repository/io/zipkin/zipkin-server');
   if (!existsSync(dir)) return undefined;
-  const jars = readdirSync(dir).sort().reverse().map((version) => join(dir, version, `zipkin-server-${version}-exec.jar`));
+  const jars = readdirSync(dir)
+    .sort()
+    .reverse()
+    .map((version) => join(dir, version, `zipkin-server-${version}-exec.jar`));
   return jars.find(existsSync);
 }
 
@@ -79,22 +81,19 @@ async function apiResult<T>(url: string, expr: string): Promise<T> {
  * gets the `app` label the dashboards and alerts select on, as the compose Prometheus gives it.
  * `dataDir` may hold blocks backfilled with promtool.
  */
-export async function startPrometheus(
-  targets: { job: string; app: string; ports: number[] }[],
-  options: { port?: number; dataDir?: string; scrapeInterval?: string } = {},
-): Promise<Prometheus> {
+export async function startPrometheus(targets: { job: string; app: string; ports: number[] }[], options: { port?: number; dataDir?: string; scrapeInterval?: string } = {}): Promise<Prometheus> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
-  const scrapeConfigs = targets.map(({ job, app, ports }) =>
-    `  - job_name: ${job}\n    scrape_interval: ${options.scrapeInterval ?? '1s'}\n    scrape_timeout: ${options.scrapeInterval ?? '1s'}\n    static_configs:\n      - targets: [${ports.map((p) => `'127.0.0.1:${p}'`).join(', ')}]\n        labels: { app: ${app} }`,
+  const scrapeConfigs = targets.map(
+    ({ job, app, ports }) =>
+      `  - job_name: ${job}\n    scrape_interval: ${options.scrapeInterval ?? '1s'}\n    scrape_timeout: ${options.scrapeInterval ?? '1s'}\n    static_configs:\n      - targets: [${ports.map((p) => `'127.0.0.1:${p}'`).join(', ')}]\n        labels: { app: ${app} }`,
   );
   writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\nscrape_configs:\n${scrapeConfigs.join('\n')}\n`);
-  const proc = startCommand(findTool('prometheus') ?? 'prometheus', [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${options.dataDir ?? join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--enable-feature=exemplar-storage',
-  ], {});
+  const proc = startCommand(
+    findTool('prometheus') ?? 'prometheus',
+    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${options.dataDir ?? join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--enable-feature=exemplar-storage'],
+    {},
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitFor('prometheus', proc, async () => (await fetch(`${url}/-/ready`)).ok, 30_000);
   return {

@@ -17,7 +17,7 @@ function isExecutable(path: string): boolean {
 }
 
 /** Where .ci/run caches Go-built tools between runs on one machine (fresh clones share it). */
-export const TOOLS_BIN = process.env.K8S_APP_MONITOR_TOOLS ?? join(homedir(), '.cache/k8s-app-monitor/bin');
+const TOOLS_BIN = process.env.K8S_APP_MONITOR_TOOLS ?? join(homedir(), '.cache/k8s-app-monitor/bin');
 
 /** The virtualenv .ci/run installs Python tools into, next to the Go tools. */
 export const TOOLS_VENV_BIN = join(TOOLS_BIN, '..', 'venv', 'bin');
@@ -26,7 +26,10 @@ export const TOOLS_VENV_BIN = join(TOOLS_BIN, '..', 'venv', 'bin');
 export function findTool(name: string, dir = TOOLS_BIN): string | undefined {
   const cached = join(dir, name);
   if (existsSync(cached)) return cached;
-  return (process.env.PATH ?? '').split(delimiter).map((d) => join(d, name)).find((path) => isExecutable(path));
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .map((d) => join(d, name))
+    .find((path) => isExecutable(path));
 }
 
 export interface Requirement {

@@ -10,7 +10,7 @@ import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } 
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 
-export function installInMemoryTracing(): InMemorySpanExporter {
+function installInMemoryTracing(): InMemorySpanExporter {
   const exporter = new InMemorySpanExporter();
   // Registered once per test file (vitest isolates files). Not disable()d first: that would
   // orphan tracers the app modules already obtained from the API's proxy provider.

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './paths.js';
 
-export const VERSIONS: Readonly<Record<string, string>> = Object.fromEntries(
+const VERSIONS: Readonly<Record<string, string>> = Object.fromEntries(
   readFileSync(join(ROOT, 'infra/versions.env'), 'utf8')
     .split('\n')
     .map((line) => /^([A-Z0-9_]+)=(\S+)$/.exec(line.trim()))

@@ -5,7 +5,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toolsAvailable } from '../helpers/tools.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { containers, kustomize, named, parseObjects, ROOT } from './objects.js';
@@ -41,11 +40,13 @@ describe.skipIf(!composeAvailable())('compose', () => {
   });
 
   it.skipIf(!kubectl())('agrees with Kubernetes on service names, images, ports and environment', () => {
-    const composed = parse(execFileSync('docker-compose', [...composeArgs(VARIANTS['with the observability stack']), 'config'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH },
-    })) as { services: Record<string, ComposeService> };
+    const composed = parse(
+      execFileSync('docker-compose', [...composeArgs(VARIANTS['with the observability stack']), 'config'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH },
+      }),
+    ) as { services: Record<string, ComposeService> };
     const k8s = parseObjects(kustomize('k8s/base'));
     for (const name of SERVICES) {
       const service = composed.services[name]!;
@@ -77,7 +78,9 @@ describe.skipIf(!composeAvailable())('compose', () => {
     for (const job of prometheus.scrape_configs as unknown as { job_name: string; static_configs: { labels: { app: string } }[] }[]) {
       expect(job.static_configs[0]!.labels.app).toBe(job.job_name);
     }
-    const datasources = parse(readFileSync(join(ROOT, 'compose/grafana/provisioning/datasources/datasources.yaml'), 'utf8')) as { datasources: { uid: string; type: string; jsonData?: { exemplarTraceIdDestinations?: { name: string; datasourceUid: string }[] } }[] };
+    const datasources = parse(readFileSync(join(ROOT, 'compose/grafana/provisioning/datasources/datasources.yaml'), 'utf8')) as {
+      datasources: { uid: string; type: string; jsonData?: { exemplarTraceIdDestinations?: { name: string; datasourceUid: string }[] } }[];
+    };
     const byUid = Object.fromEntries(datasources.datasources.map((d) => [d.uid, d]));
     expect(byUid.zipkin?.type).toBe('zipkin');
     expect(byUid.prometheus?.jsonData?.exemplarTraceIdDestinations).toEqual([{ name: 'trace_id', datasourceUid: 'zipkin' }]);

@@ -62,7 +62,8 @@ export function crossReferenceErrors(objects: K8sObject[]): string[] {
   for (const i of ofKind(objects, 'Ingress')) {
     for (const rule of i.spec.rules) {
       for (const { backend } of rule.http.paths) {
-        if (!servicePort(backend.service.name, backend.service.port)) errors.push(`Ingress/${i.metadata.name}: no Service port ${backend.service.name}:${backend.service.port.name ?? backend.service.port.number}`);
+        if (!servicePort(backend.service.name, backend.service.port))
+          errors.push(`Ingress/${i.metadata.name}: no Service port ${backend.service.name}:${backend.service.port.name ?? backend.service.port.number}`);
       }
     }
   }

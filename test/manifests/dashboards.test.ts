@@ -35,8 +35,20 @@ describe('the dashboard checker (Grafana schema from grafana-foundation-sdk, the
     ['a wrong type', (d) => Object.assign(d, { title: 42 }), /title: .*cannot unmarshal number/],
     ['a missing required field', (d) => delete (d as Partial<Dashboard>).schemaVersion, /schemaVersion: required field is missing/],
     ['a panel without its type', (d) => delete (allPanels(d).find((p) => p.targets)! as Partial<Panel>).type, /discriminator field 'type' not found/],
-    ['PromQL that does not parse', (d) => { target(d).expr = 'sum(rate(x[5m])'; }, /PromQL: .*unclosed left parenthesis/],
-    ['a variable no template defines', (d) => { target(d).expr = 'up{job="$nosuch"}'; }, /a variable is left after expansion/],
+    [
+      'PromQL that does not parse',
+      (d) => {
+        target(d).expr = 'sum(rate(x[5m])';
+      },
+      /PromQL: .*unclosed left parenthesis/,
+    ],
+    [
+      'a variable no template defines',
+      (d) => {
+        target(d).expr = 'up{job="$nosuch"}';
+      },
+      /a variable is left after expansion/,
+    ],
   ];
   it.runIf(bin).each(mutations)('rejects %s', (_name, mutate, message) => {
     const dashboard = structuredClone(loadDashboard(SERVICE_DASHBOARDS[0]!));
@@ -93,9 +105,22 @@ describe('the services dashboard', () => {
 
   it('covers RED, the upstream calls, the simulated metrics and the runtime', () => {
     const all = exprs.map((t) => t.expr).join('\n');
-    for (const metric of ['http_server_request_duration_seconds_count', 'http_server_request_duration_seconds_bucket', 'http_client_request_duration_seconds_count', 'http_client_request_duration_seconds_bucket',
-      'simulated_app_access_amount', 'simulated_app_fail_ratio', 'simulated_app_avg_latency_seconds', 'simulated_app_max_concurrent',
-      'process_cpu_seconds_total', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_gc_duration_seconds_sum', 'process_start_time_seconds', 'up{']) {
+    for (const metric of [
+      'http_server_request_duration_seconds_count',
+      'http_server_request_duration_seconds_bucket',
+      'http_client_request_duration_seconds_count',
+      'http_client_request_duration_seconds_bucket',
+      'simulated_app_access_amount',
+      'simulated_app_fail_ratio',
+      'simulated_app_avg_latency_seconds',
+      'simulated_app_max_concurrent',
+      'process_cpu_seconds_total',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_gc_duration_seconds_sum',
+      'process_start_time_seconds',
+      'up{',
+    ]) {
       expect(all, metric).toContain(metric);
     }
   });

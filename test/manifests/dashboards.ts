@@ -43,7 +43,11 @@ export interface CheckedDashboard {
 }
 
 /** Grafana's interval variables for a range query: its step, the scrape interval, the range. */
-export interface QueryWindow { interval: string; scrapeInterval: string; range: string }
+export interface QueryWindow {
+  interval: string;
+  scrapeInterval: string;
+  range: string;
+}
 
 /** The checker's binary, built (seconds, cached by the hash of its source) by its script; needs Go. */
 export function dashboardCheck(): string | undefined {

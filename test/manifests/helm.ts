@@ -13,7 +13,7 @@ import { kustomize, parseObjects, ROOT, type K8sObject } from './objects.js';
 export const CHART = 'charts/k8s-app-monitor';
 
 /** The labels by which the two generators may differ, and nothing else. */
-export const GENERATOR_LABELS = ['app.kubernetes.io/managed-by', 'helm.sh/chart'];
+const GENERATOR_LABELS = ['app.kubernetes.io/managed-by', 'helm.sh/chart'];
 
 /**
  * Each kustomize build (a kustomization, plus Components no overlay of ours includes) and the
@@ -33,12 +33,15 @@ export function kustomizeWith(kustomization: string, components: readonly string
   const dir = mkdtempSync(join(ROOT, 'test/manifests/.helm-overlay-'));
   const up = relative(dir, ROOT);
   try {
-    writeFileSync(join(dir, 'kustomization.yaml'), stringify({
-      apiVersion: 'kustomize.config.k8s.io/v1beta1',
-      kind: 'Kustomization',
-      resources: [join(up, kustomization)],
-      components: components.map((c) => join(up, c)),
-    }));
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      stringify({
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        resources: [join(up, kustomization)],
+        components: components.map((c) => join(up, c)),
+      }),
+    );
     return kustomize(relative(ROOT, dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });

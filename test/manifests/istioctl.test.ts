@@ -41,12 +41,25 @@ describe.skipIf(!istioctl)('istioctl on the all-in-one manifest', () => {
     writeFileSync(join(dir, 'values.json'), injector.data.values);
     writeFileSync(join(dir, 'mesh.yaml'), mesh.data.mesh);
     // An explicit revision: without one, kube-inject asks a cluster for the default and waits forever.
-    const injected = parseObjects(execFileSync(istioctl!, [
-      'kube-inject', '--revision', 'default', '-f', ALL_IN_ONE,
-      '--injectConfigFile', join(dir, 'inject.yaml'),
-      '--valuesFile', join(dir, 'values.json'),
-      '--meshConfigFile', join(dir, 'mesh.yaml'),
-    ], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 }));
+    const injected = parseObjects(
+      execFileSync(
+        istioctl!,
+        [
+          'kube-inject',
+          '--revision',
+          'default',
+          '-f',
+          ALL_IN_ONE,
+          '--injectConfigFile',
+          join(dir, 'inject.yaml'),
+          '--valuesFile',
+          join(dir, 'values.json'),
+          '--meshConfigFile',
+          join(dir, 'mesh.yaml'),
+        ],
+        { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+      ),
+    );
     const deployments = ofKind(injected, 'Deployment');
     expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['k8s-app-monitor-agent', 'k8s-app-monitor-test']);
     for (const deployment of deployments) {

@@ -42,13 +42,17 @@ function keepAliveHeader(port: number): Promise<string | undefined> {
     request({ host: '127.0.0.1', port, headers: { connection: 'keep-alive' }, agent: false }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.headers['keep-alive'] as string | undefined));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
 describe.each(Object.keys(READERS) as (keyof typeof READERS)[])('%s behind Envoy', (name) => {
   const servers: Listening[] = [];
-  afterAll(() => servers.forEach(({ server }) => server.close()));
+  afterAll(() => {
+    for (const { server } of servers) server.close();
+  });
   const start = async (): Promise<Listening> => {
     const config = READERS[name](envOf(named(base, 'Deployment', name)!));
     const listening = await listen(((_req, res) => res.end('ok')) as RequestListener, 0, '127.0.0.1', config.httpTimeouts);
@@ -67,7 +71,7 @@ describe.each(Object.keys(READERS) as (keyof typeof READERS)[])('%s behind Envoy
     const envoyIdle = seconds(rule()!.spec.trafficPolicy.connectionPool.http.idleTimeout);
     const keepAlive = server.keepAliveTimeout / 1000;
     const headers = server.headersTimeout / 1000;
-    expect(keepAlive, 'keepAliveTimeout (s) above the proxy\'s idleTimeout').toBeGreaterThan(envoyIdle);
+    expect(keepAlive, "keepAliveTimeout (s) above the proxy's idleTimeout").toBeGreaterThan(envoyIdle);
     expect(headers, 'headersTimeout above keepAliveTimeout').toBeGreaterThan(keepAlive);
     expect(server.headersTimeout, 'headersTimeout within requestTimeout').toBeLessThanOrEqual(server.requestTimeout);
     // What a client is told: Node advertises its keep-alive timeout.
@@ -75,7 +79,8 @@ describe.each(Object.keys(READERS) as (keyof typeof READERS)[])('%s behind Envoy
   });
 
   it('has every route to it retry a reset connection', () => {
-    const routes = ofKind(mesh, 'VirtualService').flatMap((vs) => vs.spec.http as { route: { destination: { host: string } }[]; retries?: { attempts: number; retryOn: string } }[])
+    const routes = ofKind(mesh, 'VirtualService')
+      .flatMap((vs) => vs.spec.http as { route: { destination: { host: string } }[]; retries?: { attempts: number; retryOn: string } }[])
       .filter((route) => route.route.some((r) => r.destination.host === name));
     expect(routes.length).toBeGreaterThan(0);
     for (const route of routes) {

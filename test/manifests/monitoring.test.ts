@@ -20,14 +20,10 @@ function buildWithComponent(): K8sObject[] {
   const dir = mkdtempSync(join(ROOT, 'test/manifests/.monitoring-overlay-'));
   try {
     const up = relative(dir, ROOT);
-    writeFileSync(join(dir, 'kustomization.yaml'), [
-      'apiVersion: kustomize.config.k8s.io/v1beta1',
-      'kind: Kustomization',
-      'resources:',
-      `  - ${up}/k8s/overlays/istio`,
-      'components:',
-      `  - ${up}/k8s/components/monitoring`,
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', `  - ${up}/k8s/overlays/istio`, 'components:', `  - ${up}/k8s/components/monitoring`].join('\n'),
+    );
     return parseObjects(kustomize(dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -45,11 +41,7 @@ describe.skipIf(!hasKubectl)('the monitoring Component (Prometheus Operator)', (
   const sidecarMonitor = () => named(objects, 'PodMonitor', 'k8s-app-monitor-sidecars')!;
 
   it('adds a PodMonitor for the apps, one for the sidecars and the rules, in the project namespace', () => {
-    expect(added.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-      'PodMonitor/k8s-app-monitor',
-      'PodMonitor/k8s-app-monitor-sidecars',
-      'PrometheusRule/k8s-app-monitor',
-    ]);
+    expect(added.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['PodMonitor/k8s-app-monitor', 'PodMonitor/k8s-app-monitor-sidecars', 'PrometheusRule/k8s-app-monitor']);
     for (const o of added) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('k8s-app-monitor');
   });
 
@@ -67,7 +59,7 @@ describe.skipIf(!hasKubectl)('the monitoring Component (Prometheus Operator)', (
     }
   });
 
-  it('scrapes the app\'s metrics port and, as its own target, the sidecar\'s /stats/prometheus', () => {
+  it("scrapes the app's metrics port and, as its own target, the sidecar's /stats/prometheus", () => {
     expect(appMonitor().spec.podMetricsEndpoints).toEqual([expect.objectContaining({ port: 'http-metrics', path: '/metrics' })]);
     expect(sidecarMonitor().spec.podMetricsEndpoints).toEqual([expect.objectContaining({ port: SIDECAR_METRICS_PORT_NAME, path: '/stats/prometheus' })]);
   });
@@ -106,7 +98,7 @@ describe('the scrape configuration for a Prometheus without the Operator', () =>
   const job = (name: string) => config.scrape_configs.find((c) => c.job_name === name)!;
   const keeps = (c: ScrapeConfig, label: string) => c.relabel_configs.find((r) => r.action === 'keep' && r.source_labels?.join() === label)?.regex;
 
-  it('scrapes the app\'s http-metrics port and, as its own job, each sidecar\'s /stats/prometheus', () => {
+  it("scrapes the app's http-metrics port and, as its own job, each sidecar's /stats/prometheus", () => {
     const apps = job('k8s-app-monitor');
     expect(apps.kubernetes_sd_configs).toEqual([{ role: 'pod' }]);
     expect(keeps(apps, '__meta_kubernetes_pod_annotation_prometheus_io_scrape')).toBe('true');
@@ -127,7 +119,7 @@ describe('the scrape configuration for a Prometheus without the Operator', () =>
     expect(join('k8s/monitoring', config.rule_files[0]!)).toBe(RULES);
   });
 
-  it.skipIf(!hasKubectl)('matches the pods\' merge-metrics setting: their annotations name the app port, not 15020', () => {
+  it.skipIf(!hasKubectl)("matches the pods' merge-metrics setting: their annotations name the app port, not 15020", () => {
     for (const deployment of ofKind(parseObjects(kustomize('k8s/base')), 'Deployment')) {
       const annotations = deployment.spec.template.metadata.annotations;
       expect(annotations['prometheus.istio.io/merge-metrics']).toBe('false');

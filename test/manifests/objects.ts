@@ -3,7 +3,6 @@
  * plain objects, plus small lookups for the cross-reference and policy checks.
  */
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { findTool } from '../helpers/tools.js';
 
@@ -14,7 +13,8 @@ export interface K8sObject {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- walked by the checks below
+  // biome-ignore lint/suspicious/noExplicitAny: every kind has its own spec, walked by the checks below
+  spec?: any;
   [key: string]: unknown;
 }
 
@@ -39,4 +39,5 @@ export const selects = (selector: Record<string, string> | undefined, labels: Re
   !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
 export const podLabels = (deployment: K8sObject): Record<string, string> => deployment.spec.template.metadata.labels;
-export const containers = (deployment: K8sObject): any[] => deployment.spec.template.spec.containers; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a container's fields, read by each check
+export const containers = (deployment: K8sObject): any[] => deployment.spec.template.spec.containers;

@@ -20,15 +20,21 @@ function admitsNamespace(peer: Peer, namespace: string): boolean {
   if (!peer.namespaceSelector || peer.podSelector || peer.ipBlock) return false;
   const labels = { 'kubernetes.io/metadata.name': namespace };
   const { matchLabels = {}, matchExpressions = [] } = peer.namespaceSelector;
-  return Object.entries(matchLabels).every(([k, v]) => labels[k as keyof typeof labels] === v)
-    && matchExpressions.every((e) => e.operator === 'In' && e.key in labels && (e.values ?? []).includes(labels[e.key as keyof typeof labels]));
+  return (
+    Object.entries(matchLabels).every(([k, v]) => labels[k as keyof typeof labels] === v) &&
+    matchExpressions.every((e) => e.operator === 'In' && e.key in labels && (e.values ?? []).includes(labels[e.key as keyof typeof labels]))
+  );
 }
 
 /** Whether some NetworkPolicy selecting the pods lets the namespace reach the port. */
 function admits(policies: K8sObject[], pod: Record<string, string>, port: number, namespace: string): boolean {
-  return policies.filter((n) => selects(n.spec.podSelector.matchLabels, pod)).some((n) =>
-    (n.spec.ingress ?? []).some((rule: { from?: Peer[]; ports?: { port: number | string }[] }) =>
-      (rule.from ?? []).some((peer) => admitsNamespace(peer, namespace)) && (rule.ports ?? []).some((p) => p.port === port)));
+  return policies
+    .filter((n) => selects(n.spec.podSelector.matchLabels, pod))
+    .some((n) =>
+      (n.spec.ingress ?? []).some(
+        (rule: { from?: Peer[]; ports?: { port: number | string }[] }) => (rule.from ?? []).some((peer) => admitsNamespace(peer, namespace)) && (rule.ports ?? []).some((p) => p.port === port),
+      ),
+    );
 }
 
 export function policyErrors(objects: K8sObject[]): string[] {

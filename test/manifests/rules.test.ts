@@ -32,8 +32,14 @@ describe.skipIf(!promtool)('alert rules', () => {
     const tests = parse(readFileSync(join(ROOT, TESTS), 'utf8')) as { tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[] };
     const cases = tests.tests.flatMap((t) => t.alert_rule_test);
     for (const alert of alerts) {
-      expect(cases.some((c) => c.alertname === alert && c.exp_alerts.length > 0), `${alert} firing`).toBe(true);
-      expect(cases.some((c) => c.alertname === alert && c.exp_alerts.length === 0), `${alert} not firing`).toBe(true);
+      expect(
+        cases.some((c) => c.alertname === alert && c.exp_alerts.length > 0),
+        `${alert} firing`,
+      ).toBe(true);
+      expect(
+        cases.some((c) => c.alertname === alert && c.exp_alerts.length === 0),
+        `${alert} not firing`,
+      ).toBe(true);
     }
   });
 

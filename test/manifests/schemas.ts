@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ROOT, type K8sObject } from './objects.js';
 
 /** The module and interface of an object's model, e.g. kubernetes-models/apps/v1/Deployment. */
-export function modelModule(obj: K8sObject): string {
+function modelModule(obj: K8sObject): string {
   const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
   if (group!.endsWith('istio.io')) return `@kubernetes-models/istio/${group}/${version}/${obj.kind}`;
   if (group === 'monitoring.coreos.com') return `@kubernetes-models/prometheus-operator/${group}/${version}/${obj.kind}`;
@@ -39,18 +39,31 @@ export async function validationErrors(objects: K8sObject[]): Promise<string[]> 
 export function unknownFieldErrors(objects: K8sObject[]): string[] {
   const dir = mkdtempSync(join(ROOT, 'test/manifests/.unknown-fields-'));
   const file = join(dir, 'check.ts');
-  const lines = objects.flatMap((obj, i) => [
-    `import type { I${obj.kind} as T${i} } from '${modelModule(obj)}';`,
-    `export const o${i}: T${i} = ${JSON.stringify(obj)};`,
-  ]);
+  const lines = objects.flatMap((obj, i) => [`import type { I${obj.kind} as T${i} } from '${modelModule(obj)}';`, `export const o${i}: T${i} = ${JSON.stringify(obj)};`]);
   writeFileSync(file, lines.join('\n'));
   try {
     // TypeScript 7 (the native compiler) keeps its programmatic API unstable; its CLI is the
     // public interface. --ignoreConfig keeps the project's tsconfig out of it.
-    const tsc = spawnSync(process.execPath, [
-      join(ROOT, 'node_modules/typescript/bin/tsc'), '--ignoreConfig', '--noEmit', '--pretty', 'false', '--strict', '--skipLibCheck',
-      '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', file,
-    ], { encoding: 'utf8' });
+    const tsc = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/typescript/bin/tsc'),
+        '--ignoreConfig',
+        '--noEmit',
+        '--pretty',
+        'false',
+        '--strict',
+        '--skipLibCheck',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        file,
+      ],
+      { encoding: 'utf8' },
+    );
     if (tsc.error) throw tsc.error;
     // One diagnostic per `check.ts(line,col): error TSnnnn: …` line; indented lines continue it.
     const diagnostics: { line: number; text: string }[] = [];

@@ -29,7 +29,7 @@ describe.skipIf(!actionlint)('.github/workflows', () => {
     expect(workflow.jobs.test.steps[0].with['fetch-depth']).toBe(0);
     expect(build.with.sbom).toBe(true);
     expect(build.with.provenance).toBe('mode=max');
-    expect(workflow.jobs.images.if).toContain("refs/heads/main");
+    expect(workflow.jobs.images.if).toContain('refs/heads/main');
     expect(workflow.jobs.images.strategy.matrix.service).toEqual(['k8s-app-monitor-test', 'k8s-app-monitor-agent']);
     // The Helm chart is packaged with the same short SHA as its appVersion (the default image tag).
     const packaging = workflow.jobs.manifests.steps.find((s: { run?: string }) => s.run?.includes('helm package'));
@@ -52,7 +52,8 @@ describe.skipIf(!actionlint)('.github/workflows', () => {
     // Everything else comes from Debian, installed by .ci/run itself when missing, in one block;
     // Prometheus, containerd and runc are not among them (built from the Go module proxy).
     expect(run.match(/apt-get install/g)).toHaveLength(1);
-    for (const pkg of ['chromium', 'openjdk-17-jre-headless', 'maven', 'docker-compose', 'docker.io', 'etcd-server', 'shellcheck']) expect(run, pkg).toMatch(new RegExp(`:${pkg.replace('.', '\\.')}\\b`));
+    for (const pkg of ['chromium', 'openjdk-17-jre-headless', 'maven', 'docker-compose', 'docker.io', 'etcd-server', 'shellcheck'])
+      expect(run, pkg).toMatch(new RegExp(`:${pkg.replace('.', '\\.')}\\b`));
     expect(run).toContain('missing+=(python3-venv)');
     expect(run).not.toMatch(/:prometheus|:containerd|:runc|grafana/);
     // Helm comes from infra/tools/helm.sh (Helm 4) in every job, never azure/setup-helm.

@@ -13,7 +13,10 @@ function client(fetchMetric?: UpstreamClient['fetchMetric']) {
 
 describe('monitor-agent routes', () => {
   it.each(['/', '/k8s-app-monitor-agent/', '/k8s-app-monitor-test/'])('serves the chart page at %s', async (path) => {
-    const page = await client().get(path).expect(200).expect('Content-Type', /text\/html/);
+    const page = await client()
+      .get(path)
+      .expect(200)
+      .expect('Content-Type', /text\/html/);
     expect(page.text).toContain('<div id="chart"');
     // Every URL in the page is relative, so it works behind an Ingress path prefix.
     const urls = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
@@ -29,7 +32,13 @@ describe('monitor-agent routes', () => {
 
   it.each(['/api/metrics', '/k8s-app-monitor-agent/api/metrics', '/k8s-app-monitor-test/api/metrics'])('proxies one sample at %s', async (path) => {
     let calls = 0;
-    const res = await client(async () => { calls++; return SAMPLE; }).get(path).expect(200).expect('Content-Type', /json/);
+    const res = await client(async () => {
+      calls++;
+      return SAMPLE;
+    })
+      .get(path)
+      .expect(200)
+      .expect('Content-Type', /json/);
     expect(res.body).toEqual(SAMPLE);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(calls).toBe(1);
@@ -42,12 +51,21 @@ describe('monitor-agent routes', () => {
     [new UpstreamError('malformed_body', 'the metrics service sent invalid JSON'), 502],
     [new UpstreamError('timeout', 'the metrics service did not answer within 2000 ms'), 504],
   ])('answers an upstream failure (%s) with %i JSON', async (error, status) => {
-    const res = await client(async () => { throw error; }).get('/api/metrics').expect(status).expect('Content-Type', /json/);
+    const res = await client(async () => {
+      throw error;
+    })
+      .get('/api/metrics')
+      .expect(status)
+      .expect('Content-Type', /json/);
     expect(res.body).toEqual({ error: status === 504 ? 'Gateway Timeout' : 'Bad Gateway', message: error.message });
   });
 
   it('hides the details of an unexpected failure', async () => {
-    const res = await client(async () => { throw new Error('secret /etc/path at line 3'); }).get('/api/metrics').expect(500);
+    const res = await client(async () => {
+      throw new Error('secret /etc/path at line 3');
+    })
+      .get('/api/metrics')
+      .expect(500);
     expect(res.body).toEqual({ error: 'Internal Server Error', message: 'Internal Server Error' });
   });
 
@@ -83,7 +101,10 @@ describe('monitor-agent routes', () => {
 
   it('serves the page script and style, and 404 JSON for unknown assets', async () => {
     const http = client();
-    await http.get('/assets/chart.js').expect(200).expect('Content-Type', /javascript/);
+    await http
+      .get('/assets/chart.js')
+      .expect(200)
+      .expect('Content-Type', /javascript/);
     await http.get('/k8s-app-monitor-test/assets/chart.css').expect(200).expect('Content-Type', /css/);
     const missing = await http.get('/assets/nope.js').expect(404);
     expect(missing.body).toEqual({ error: 'Not Found', message: 'no such asset' });
@@ -91,7 +112,9 @@ describe('monitor-agent routes', () => {
   });
 
   it('answers probes without calling the upstream', async () => {
-    const http = client(async () => { throw new Error('must not be called'); });
+    const http = client(async () => {
+      throw new Error('must not be called');
+    });
     await http.get('/readyz').expect(200);
     await http.get('/healthz').expect(200);
   });

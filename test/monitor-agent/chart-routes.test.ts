@@ -20,7 +20,11 @@ const binary = (res: request.Response, callback: (error: Error | null, body: Buf
 };
 
 /** The SVG of a response as text (supertest leaves image/svg+xml unparsed). */
-const svgText = (req: request.Test) => req.buffer(true).parse(binary).then((res) => Object.assign(res, { text: (res.body as Buffer).toString('utf8') }));
+const svgText = (req: request.Test) =>
+  req
+    .buffer(true)
+    .parse(binary)
+    .then((res) => Object.assign(res, { text: (res.body as Buffer).toString('utf8') }));
 
 const BROWSER_NAVIGATION = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7';
 const BROWSER_IMG = 'image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8';
@@ -28,7 +32,14 @@ const BLUE = [0x25, 0x63, 0xeb];
 const RED = [0xdc, 0x26, 0x26];
 
 /** The <title> of an SVG, with the five XML entities decoded. */
-const svgTitle = (svg: string) => /<title>([^<]*)<\/title>/.exec(svg)?.[1]?.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+const svgTitle = (svg: string) =>
+  /<title>([^<]*)<\/title>/
+    .exec(svg)?.[1]
+    ?.replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 describe('server-rendered charts', () => {
   it.each(['/chart.png', '/k8s-app-monitor-agent/chart.png', '/k8s-app-monitor-test/chart.png'])('draws %s as an 840×480 PNG with the bars in place', async (path) => {
@@ -58,18 +69,34 @@ describe('server-rendered charts', () => {
     const host = '</text><script>alert(1)</script><a href="javascript:x">"\'&\u0001\u001b';
     const domain = '<foreignObject><iframe src=x></iframe></foreignObject>';
     const hostile: Sample = { ...SAMPLE, host, domain };
-    const svg = (await svgText(client(async () => hostile).get('/chart.svg').expect(200))).text;
+    const svg = (
+      await svgText(
+        client(async () => hostile)
+          .get('/chart.svg')
+          .expect(200),
+      )
+    ).text;
     expect(svgTitle(svg)).toBe(`test-app,${domain},${host}`.replace(/[\u0001\u001b]/g, '\ufffd'));
     expect(svg).not.toMatch(/<(script|a|foreignObject|iframe)\b/);
     expect(svg).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
     new Resvg(svg, { font: { loadSystemFonts: false } }); // well-formed XML, or this throws
-    const png = await client(async () => hostile).get('/chart.png').buffer(true).parse(binary).expect(200);
+    const png = await client(async () => hostile)
+      .get('/chart.png')
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
     expect(pngInfo(png.body as Buffer).width).toBe(840);
   });
 
   it('leaves the MaxLatency bar out and says so when the server does not report it', async () => {
     const { maxLatency: _, ...performance } = SAMPLE.performance_index;
-    const svg = (await svgText(client(async () => ({ ...SAMPLE, host: '', performance_index: performance })).get('/chart.svg').expect(200))).text;
+    const svg = (
+      await svgText(
+        client(async () => ({ ...SAMPLE, host: '', performance_index: performance }))
+          .get('/chart.svg')
+          .expect(200),
+      )
+    ).text;
     expect(svg).not.toContain('>MaxLatency</text>');
     expect(svg).toContain('MaxLatency: not reported by this server');
     expect(svgTitle(svg)).toBe('test-app,test-domain,');
@@ -80,31 +107,67 @@ describe('server-rendered charts', () => {
     [new UpstreamError('timeout', 'the metrics service did not answer within 2000 ms'), 504],
     [new UpstreamError('unknown_app', 'monitor-test has no app named nope', 404), 404],
   ])('answers %s with a small error image of status %i, or JSON to a client that asks for it', async (error, status) => {
-    const png = await client(async () => { throw error; }).get('/chart.png').buffer(true).parse(binary).expect(status).expect('Content-Type', 'image/png');
+    const png = await client(async () => {
+      throw error;
+    })
+      .get('/chart.png')
+      .buffer(true)
+      .parse(binary)
+      .expect(status)
+      .expect('Content-Type', 'image/png');
     expect(pngInfo(png.body as Buffer)).toMatchObject({ width: 480, height: 96 });
-    const svg = await svgText(client(async () => { throw error; }).get('/chart.svg').expect(status).expect('Content-Type', 'image/svg+xml'));
+    const svg = await svgText(
+      client(async () => {
+        throw error;
+      })
+        .get('/chart.svg')
+        .expect(status)
+        .expect('Content-Type', 'image/svg+xml'),
+    );
     expect(svg.text).toContain(`>No chart: ${status}</text>`);
     expect(svg.text).toContain(`>${error.message}</text>`);
-    const json = await client(async () => { throw error; }).get('/chart.png').set('Accept', 'application/json').expect(status).expect('Content-Type', /json/);
+    const json = await client(async () => {
+      throw error;
+    })
+      .get('/chart.png')
+      .set('Accept', 'application/json')
+      .expect(status)
+      .expect('Content-Type', /json/);
     expect(json.body.message).toBe(error.message);
   });
 
   it('hides the details of an unexpected failure in the error image', async () => {
-    const svg = await svgText(client(async () => { throw new Error('secret /etc/path'); }).get('/chart.svg').expect(500));
+    const svg = await svgText(
+      client(async () => {
+        throw new Error('secret /etc/path');
+      })
+        .get('/chart.svg')
+        .expect(500),
+    );
     expect(svg.text).not.toContain('secret');
     expect(svg.text).toContain('>Internal Server Error</text>');
   });
 
   it('answers a malformed ?app= with a 400 image, before any upstream call', async () => {
     let calls = 0;
-    const res = await svgText(client(async () => { calls++; return SAMPLE; }).get('/chart.svg?app=%3Cscript%3E').expect(400));
+    const res = await svgText(
+      client(async () => {
+        calls++;
+        return SAMPLE;
+      })
+        .get('/chart.svg?app=%3Cscript%3E')
+        .expect(400),
+    );
     expect(res.text).toContain('>No chart: 400</text>');
     expect(calls).toBe(0);
   });
 
   it('passes ?app= to the upstream for the images and the data endpoint', async () => {
     const apps: (string | undefined)[] = [];
-    const fetchMetric: UpstreamClient['fetchMetric'] = async (_headers, app) => { apps.push(app); return { ...SAMPLE, app_name: app ?? SAMPLE.app_name }; };
+    const fetchMetric: UpstreamClient['fetchMetric'] = async (_headers, app) => {
+      apps.push(app);
+      return { ...SAMPLE, app_name: app ?? SAMPLE.app_name };
+    };
     await client(fetchMetric).get('/chart.svg?app=checkout').expect(200);
     const data = await client(fetchMetric).get('/k8s-app-monitor-agent/api/metrics?app=checkout').expect(200);
     await client(fetchMetric).get('/api/metrics').expect(200);
@@ -124,19 +187,27 @@ describe('content negotiation at the page URLs', () => {
     }
   });
 
-
   it.each([BROWSER_NAVIGATION, '*/*', 'text/html, image/png'])('still redirects a browser (Accept: %s) to the page', async (accept) => {
     const res = await client().get('/k8s-app-monitor-agent?app=checkout').set('Accept', accept).expect(308);
     expect(res.headers.location).toBe('k8s-app-monitor-agent/?app=checkout');
-    const page = await client().get('/k8s-app-monitor-agent/').set('Accept', accept).expect(200).expect('Content-Type', /text\/html/);
+    const page = await client()
+      .get('/k8s-app-monitor-agent/')
+      .set('Accept', accept)
+      .expect(200)
+      .expect('Content-Type', /text\/html/);
     expect(page.headers.vary).toMatch(/Accept/);
   });
 });
 
 describe('the app list', () => {
-  it.each(['/api/apps', '/k8s-app-monitor-agent/api/apps'])('serves monitor-test\'s apps at %s', async (path) => {
+  it.each(['/api/apps', '/k8s-app-monitor-agent/api/apps'])("serves monitor-test's apps at %s", async (path) => {
     const res = await client().get(path).expect(200).expect('Content-Type', /json/);
-    expect(res.body).toEqual({ apps: [{ name: 'test-app', domain: 'test-domain' }, { name: 'checkout', domain: 'shop' }] });
+    expect(res.body).toEqual({
+      apps: [
+        { name: 'test-app', domain: 'test-domain' },
+        { name: 'checkout', domain: 'shop' },
+      ],
+    });
     expect(res.headers['cache-control']).toBe('no-store');
   });
 });

@@ -31,9 +31,11 @@ describe('the liberal sample reader', () => {
   });
 
   it.each(['application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON; Charset="UTF-8"', 'application/problem+json', 'text/plain;charset=utf8', undefined, ''])(
-    'accepts the content type %s', (contentType) => {
+    'accepts the content type %s',
+    (contentType) => {
       expect(readSample(`\uFEFF ${JSON.stringify(SAMPLE)}\n`, contentType)).toEqual(SAMPLE);
-    });
+    },
+  );
 
   it.each([
     ['text/html', 'text/html; charset=utf-8', JSON.stringify(SAMPLE)],

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 
-interface Edge { source: string; target: string }
+interface Edge {
+  source: string;
+  target: string;
+}
 type Depths = (names: string[], edges: Edge[]) => Map<string, number>;
 
 function loadLayout(): Depths {
@@ -29,15 +32,18 @@ describe('service graph layout', () => {
   const depths = loadLayout();
 
   it('puts each node one column right of its deepest caller, and cuts cycles', () => {
-    const result = depths(['gw', 'agent', 'test', 'db', 'x'], [
-      { source: 'gw', target: 'agent' },
-      { source: 'agent', target: 'test' },
-      { source: 'gw', target: 'test' },
-      { source: 'test', target: 'db' },
-      { source: 'db', target: 'agent' }, // closes a cycle
-      { source: 'x', target: 'x' },
-      { source: 'gw', target: 'ghost' }, // not a node: ignored
-    ]);
+    const result = depths(
+      ['gw', 'agent', 'test', 'db', 'x'],
+      [
+        { source: 'gw', target: 'agent' },
+        { source: 'agent', target: 'test' },
+        { source: 'gw', target: 'test' },
+        { source: 'test', target: 'db' },
+        { source: 'db', target: 'agent' }, // closes a cycle
+        { source: 'x', target: 'x' },
+        { source: 'gw', target: 'ghost' }, // not a node: ignored
+      ],
+    );
     expect(Object.fromEntries(result)).toEqual({ gw: 0, agent: 1, test: 2, db: 3, x: 0 });
   });
 

@@ -16,7 +16,7 @@ async function fakePrometheus(answers: { mesh?: Sample[]; client?: Sample[]; sta
   const server = await startServer((req, res) => {
     const query = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
     queries.push(query);
-    const result = query.includes('istio_requests_total') ? answers.mesh ?? [] : answers.client ?? [];
+    const result = query.includes('istio_requests_total') ? (answers.mesh ?? []) : (answers.client ?? []);
     res.writeHead(answers.status ?? 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(answers.status ? { status: 'error', error: 'parse error' } : { status: 'success', data: { resultType: 'vector', result } }));
   });
@@ -50,7 +50,7 @@ const mesh = (source: string, destination: string, rate: string): Sample => ({
 });
 
 describe('service graph', () => {
-  it('builds the edges from Istio metrics, in the old addon\'s JSON shape', async () => {
+  it("builds the edges from Istio metrics, in the old addon's JSON shape", async () => {
     const prometheus = await fakePrometheus({ mesh: [mesh('istio-ingressgateway', 'k8s-app-monitor-agent', '2.5'), mesh('k8s-app-monitor-agent', 'k8s-app-monitor-test', '2.25')] });
     const res = await agent({ PROMETHEUS_URL: prometheus.url.href }).get('/servicegraph/graph').expect(200);
     expect(res.headers['x-graph-source']).toBe('istio');
@@ -64,7 +64,7 @@ describe('service graph', () => {
     expect(prometheus.queries).toEqual(['sum(rate(istio_requests_total{reporter="destination"}[5m])) by (source_workload, destination_workload, source_app, destination_app)']);
   });
 
-  it('falls back to the services\' client metrics without a mesh', async () => {
+  it("falls back to the services' client metrics without a mesh", async () => {
     const prometheus = await fakePrometheus({ client: [{ metric: { app: 'k8s-app-monitor-agent', job: 'x', server_address: 'k8s-app-monitor-test' }, value: [1, '0.5'] }] });
     const res = await agent({ PROMETHEUS_URL: prometheus.url.href }).get('/k8s-app-monitor-agent/servicegraph/graph?time_horizon=1h').expect(200);
     expect(res.headers['x-graph-source']).toBe('client-metrics');
@@ -83,15 +83,13 @@ describe('service graph', () => {
 
   it('serves Graphviz DOT with names escaped', async () => {
     const prometheus = await fakePrometheus({ mesh: [mesh('evil"name\\', 'k8s-app-monitor-test', '1')] });
-    const res = await agent({ PROMETHEUS_URL: prometheus.url.href }).get('/servicegraph/dotgraph').expect(200).expect('Content-Type', /text\/vnd\.graphviz/);
-    expect(res.text).toBe([
-      'digraph "istio-servicegraph" {',
-      '  "evil\\"name\\\\";',
-      '  "k8s-app-monitor-test";',
-      '  "evil\\"name\\\\" -> "k8s-app-monitor-test" [label="reqs/sec: 1.000000"];',
-      '}',
-      '',
-    ].join('\n'));
+    const res = await agent({ PROMETHEUS_URL: prometheus.url.href })
+      .get('/servicegraph/dotgraph')
+      .expect(200)
+      .expect('Content-Type', /text\/vnd\.graphviz/);
+    expect(res.text).toBe(
+      ['digraph "istio-servicegraph" {', '  "evil\\"name\\\\";', '  "k8s-app-monitor-test";', '  "evil\\"name\\\\" -> "k8s-app-monitor-test" [label="reqs/sec: 1.000000"];', '}', ''].join('\n'),
+    );
   });
 
   it.each([
@@ -136,7 +134,11 @@ describe('service graph', () => {
     const { http, registry } = agentWithMetrics({ PROMETHEUS_URL: `http://user:s3cret@${prometheus.url.host}/` });
     await http.get('/servicegraph/graph').expect(200);
     const text = await render(registry, 'text/plain; version=0.0.4; charset=utf-8');
-    expect(text).toMatch(new RegExp(`http_client_request_duration_seconds_count\\{http_request_method="GET",server_address="127\\.0\\.0\\.1",server_port="${prometheus.url.port}",http_response_status_code="200",error_type=""\\} 1`));
+    expect(text).toMatch(
+      new RegExp(
+        `http_client_request_duration_seconds_count\\{http_request_method="GET",server_address="127\\.0\\.0\\.1",server_port="${prometheus.url.port}",http_response_status_code="200",error_type=""\\} 1`,
+      ),
+    );
   });
 
   it.each([
@@ -152,7 +154,9 @@ describe('service graph', () => {
   });
 
   it('keeps a workload named __proto__ as a node', async () => {
-    const prometheus = await rawPrometheus(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { source_workload: '__proto__', destination_workload: 'b' }, value: [1, '1'] }] } }));
+    const prometheus = await rawPrometheus(
+      JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { source_workload: '__proto__', destination_workload: 'b' }, value: [1, '1'] }] } }),
+    );
     const res = await agent({ PROMETHEUS_URL: prometheus.url.href }).get('/servicegraph/graph').expect(200);
     expect(JSON.parse(res.text).nodes).toEqual(JSON.parse('{"__proto__":{},"b":{}}'));
     expect(Object.keys(JSON.parse(res.text).nodes)).toEqual(['__proto__', 'b']);

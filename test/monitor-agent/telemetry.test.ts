@@ -66,14 +66,17 @@ describe('agent → upstream tracing', () => {
 
   it('forwards x-request-id and the other Istio headers, and drops stale context headers', async () => {
     const { http, seen } = await agentWithUpstream();
-    await http.get('/api/metrics').set({
-      'x-request-id': 'req-42',
-      'x-ot-span-context': 'ot-ctx',
-      'x-cloud-trace-context': 'cloud-ctx',
-      b3: `${TRACE_ID}-${PARENT_ID}-1`,
-      'x-b3-parentspanid': 'aaaaaaaaaaaaaaaa',
-      'x-unrelated': 'not forwarded',
-    }).expect(200);
+    await http
+      .get('/api/metrics')
+      .set({
+        'x-request-id': 'req-42',
+        'x-ot-span-context': 'ot-ctx',
+        'x-cloud-trace-context': 'cloud-ctx',
+        b3: `${TRACE_ID}-${PARENT_ID}-1`,
+        'x-b3-parentspanid': 'aaaaaaaaaaaaaaaa',
+        'x-unrelated': 'not forwarded',
+      })
+      .expect(200);
     expect(seen[0]).toMatchObject({ 'x-request-id': 'req-42', 'x-ot-span-context': 'ot-ctx', 'x-cloud-trace-context': 'cloud-ctx' });
     // The single b3 header was extracted (same trace) but not forwarded: it names the previous hop.
     expect(seen[0]!.b3).toBeUndefined();
@@ -92,7 +95,9 @@ describe('agent → upstream tracing', () => {
     const [server] = byKind(SpanKind.SERVER);
     expect(server!.status.code).toBe(SpanStatusCode.ERROR);
     const text = await render(metrics.registry, 'text/plain; version=0.0.4; charset=utf-8');
-    expect(text).toMatch(/http_client_request_duration_seconds_count\{http_request_method="GET",server_address="127\.0\.0\.1",server_port="\d+",http_response_status_code="",error_type="connection_refused"\} 1/);
+    expect(text).toMatch(
+      /http_client_request_duration_seconds_count\{http_request_method="GET",server_address="127\.0\.0\.1",server_port="\d+",http_response_status_code="",error_type="connection_refused"\} 1/,
+    );
     expect(text).toMatch(/http_server_request_duration_seconds_count\{http_request_method="GET",http_route="\/api\/metrics",http_response_status_code="502"\} 1/);
   });
 

@@ -16,26 +16,37 @@ async function upstreamServing(respond: (res: ServerResponse, path: string) => v
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UpstreamError);
   return error as UpstreamError;
 }
 
-const json = (body: string, status = 200) => (res: ServerResponse) => {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(body);
-};
+const json =
+  (body: string, status = 200) =>
+  (res: ServerResponse) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(body);
+  };
 
 describe('upstream client', () => {
   it('reads and validates one sample from <base>/metrics', async () => {
     let seenPath = '';
-    const client = await upstreamServing((res, path) => { seenPath = path; json(JSON.stringify(SAMPLE))(res); });
+    const client = await upstreamServing((res, path) => {
+      seenPath = path;
+      json(JSON.stringify(SAMPLE))(res);
+    });
     expect(await client.fetchMetric()).toEqual(SAMPLE);
     expect(seenPath).toBe('/metrics');
   });
 
-  it("reads the original Go monitor-test's pretty-printed, six-value sample with host \"\"", async () => {
-    const client = await upstreamServing((res) => { res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }); res.end(ORIGINAL_BODY); });
+  it('reads the original Go monitor-test\'s pretty-printed, six-value sample with host ""', async () => {
+    const client = await upstreamServing((res) => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
+      res.end(ORIGINAL_BODY);
+    });
     const sample = await client.fetchMetric();
     expect(sample.host).toBe('');
     expect(sample.performance_index.maxLatency).toBeUndefined();
@@ -64,7 +75,10 @@ describe('upstream client', () => {
 
   it('keeps a path prefix of UPSTREAM_URL', async () => {
     let seenPath = '';
-    const server = await startServer((req, res) => { seenPath = req.url ?? ''; json(JSON.stringify(SAMPLE))(res); });
+    const server = await startServer((req, res) => {
+      seenPath = req.url ?? '';
+      json(JSON.stringify(SAMPLE))(res);
+    });
     const client = createUpstreamClient({ baseUrl: new URL('/monitor/', server.url), timeoutMs: 500 });
     cleanups.push(server.close, client.close);
     await client.fetchMetric();
@@ -73,7 +87,10 @@ describe('upstream client', () => {
 
   it('forwards the headers it is given', async () => {
     let seen: Record<string, unknown> = {};
-    const server = await startServer((req, res) => { seen = req.headers; json(JSON.stringify(SAMPLE))(res); });
+    const server = await startServer((req, res) => {
+      seen = req.headers;
+      json(JSON.stringify(SAMPLE))(res);
+    });
     const client = createUpstreamClient({ baseUrl: server.url, timeoutMs: 500 });
     cleanups.push(server.close, client.close);
     await client.fetchMetric({ 'x-request-id': 'abc' });
@@ -87,7 +104,15 @@ describe('upstream client', () => {
     ['invalid JSON', json('{"performance_index":'), 'malformed_body', 502],
     ['JSON of the wrong shape', json('{"hello":"world"}'), 'malformed_body', 502],
     ['out-of-range numbers', json(JSON.stringify({ ...SAMPLE, performance_index: { ...SAMPLE.performance_index, failRatio: 7 } })), 'malformed_body', 502],
-    ['a 10 MB body', (res) => { res.writeHead(200); res.end('x'.repeat(10 * 1024 * 1024)); }, 'body_too_large', 502],
+    [
+      'a 10 MB body',
+      (res) => {
+        res.writeHead(200);
+        res.end('x'.repeat(10 * 1024 * 1024));
+      },
+      'body_too_large',
+      502,
+    ],
   ])('turns %s into an UpstreamError', async (_label, respond, kind, status) => {
     const client = await upstreamServing(respond);
     const error = await failureOf(client.fetchMetric());
@@ -96,7 +121,9 @@ describe('upstream client', () => {
   });
 
   it('times out a silent upstream with 504, not before the deadline', async () => {
-    const client = await upstreamServing(() => { /* never answers */ }, 200);
+    const client = await upstreamServing(() => {
+      /* never answers */
+    }, 200);
     const start = performance.now();
     const error = await failureOf(client.fetchMetric());
     expect(error.kind).toBe('timeout');
@@ -108,7 +135,10 @@ describe('upstream client', () => {
   });
 
   it('times out an upstream that stalls mid-body', async () => {
-    const client = await upstreamServing((res) => { res.writeHead(200); res.write('{"performance_index":'); }, 200);
+    const client = await upstreamServing((res) => {
+      res.writeHead(200);
+      res.write('{"performance_index":');
+    }, 200);
     expect((await failureOf(client.fetchMetric())).kind).toBe('timeout');
   });
 

@@ -11,7 +11,10 @@ function client() {
 describe('monitor-test routes', () => {
   it('GET /metrics returns a fresh sample of the first app in the seed shape', async () => {
     const { http } = client();
-    const first = await http.get('/metrics').expect(200).expect('Content-Type', /application\/json/);
+    const first = await http
+      .get('/metrics')
+      .expect(200)
+      .expect('Content-Type', /application\/json/);
     expect(Object.keys(first.body)).toEqual(['performance_index', 'host', 'app_name', 'domain']);
     expect(Object.keys(first.body.performance_index)).toEqual(['failRatio', 'failAmount', 'accessAmount', 'maxConcurrent', 'maxLatency', 'minLatency', 'avgLatency']);
     expect(first.body).toMatchObject({ host: 'replica-1', app_name: 'test-app', domain: 'test-domain' });
@@ -59,7 +62,9 @@ describe('monitor-test routes', () => {
   });
 
   it('accepts a name of exactly 64 allowed characters (then 404: not configured)', async () => {
-    await client().http.get(`/metrics/${'a'.repeat(64)}`).expect(404);
+    await client()
+      .http.get(`/metrics/${'a'.repeat(64)}`)
+      .expect(404);
   });
 
   it('answers unknown routes with 404 JSON and other methods with 405', async () => {
@@ -74,7 +79,12 @@ describe('monitor-test routes', () => {
   it('lists every configured app at /apps, in configuration order, as the OpenAPI document says', async () => {
     const { http } = client();
     const res = await http.get('/apps').expect(200).expect('Content-Type', /json/);
-    expect(res.body).toEqual({ apps: [{ name: 'test-app', domain: 'test-domain' }, { name: 'checkout', domain: 'shop' }] });
+    expect(res.body).toEqual({
+      apps: [
+        { name: 'test-app', domain: 'test-domain' },
+        { name: 'checkout', domain: 'shop' },
+      ],
+    });
     expect(validateResponse('/apps', 200, res.body)).toEqual([]);
     expect(validateResponse('/apps', 200, { apps: [{ name: 'x' }] })).not.toEqual([]);
   });
@@ -84,13 +94,19 @@ describe('monitor-test routes', () => {
     const doc = await http.get('/openapi.json').expect(200);
     expect(doc.body.openapi).toBe('3.1.0');
     expect(Object.keys(doc.body.paths)).toEqual(['/metrics', '/apps', '/metrics/{appname}']);
-    const page = await http.get('/api.html').expect(200).expect('Content-Type', /text\/html/);
+    const page = await http
+      .get('/api.html')
+      .expect(200)
+      .expect('Content-Type', /text\/html/);
     expect(page.text).toContain('<code>/metrics/{appname}</code>');
     expect(page.text).toContain('<code>/apps</code>');
     expect(page.text).toContain('href="api.css"');
     // All assets local: no absolute URL is loaded by the page.
     expect(page.text).not.toMatch(/(src|href)="(https?:)?\/\//);
-    await http.get('/api.css').expect(200).expect('Content-Type', /text\/css/);
+    await http
+      .get('/api.css')
+      .expect(200)
+      .expect('Content-Type', /text\/css/);
   });
 
   it('answers probes, and readiness fails once shutdown begins', async () => {

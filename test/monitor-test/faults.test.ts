@@ -18,7 +18,9 @@ describe('fault injection', () => {
     const [span] = spans.getFinishedSpans().slice(-1);
     expect(span!.attributes['fault.injected']).toBe(true);
     expect(span!.status.code).toBe(SpanStatusCode.ERROR);
-    expect(await render(deps.metrics.registry, 'text/plain; version=0.0.4; charset=utf-8')).toMatch(/http_server_request_duration_seconds_count\{http_request_method="GET",http_route="\/metrics\/:appname",http_response_status_code="500"\} 1/);
+    expect(await render(deps.metrics.registry, 'text/plain; version=0.0.4; charset=utf-8')).toMatch(
+      /http_server_request_duration_seconds_count\{http_request_method="GET",http_route="\/metrics\/:appname",http_response_status_code="500"\} 1/,
+    );
     await http.get('/openapi.json').expect(200);
     await http.get('/healthz').expect(200);
   });

@@ -33,7 +33,10 @@ describe.skipIf(!goAvailable())("Go's encoding/json into the original struct", (
 
   /** Each body as one line: a JSON newline outside strings is whitespace, so this loses nothing. */
   const decode = (bodies: string[]): Decoded[] =>
-    execFileSync(decoder, { input: bodies.map((b) => b.replace(/\n/g, ' ')).join('\n') + '\n', encoding: 'utf8' }).trim().split('\n').map((line) => JSON.parse(line) as Decoded);
+    execFileSync(decoder, { input: `${bodies.map((b) => b.replace(/\n/g, ' ')).join('\n')}\n`, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Decoded);
 
   it('decodes 400 of our samples (two apps), with the same values', async () => {
     const { config, deps } = monitorTestFixture();

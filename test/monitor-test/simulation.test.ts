@@ -3,7 +3,10 @@ import { createSimulation } from '../../src/monitor-test/simulation.js';
 import { seededRandom } from '../../src/monitor-test/random-walk.js';
 import type { PerformanceIndex } from '../../src/shared/api/metric.js';
 
-const apps = [{ name: 'test-app', domain: 'test-domain' }, { name: 'checkout', domain: 'shop' }];
+const apps = [
+  { name: 'test-app', domain: 'test-domain' },
+  { name: 'checkout', domain: 'shop' },
+];
 
 function samples(count: number, seed = 1, app = 'test-app'): PerformanceIndex[] {
   const simulation = createSimulation(apps, seededRandom(seed));

@@ -41,7 +41,14 @@ describe('config readers', () => {
   });
 
   it('reads the common settings with defaults', () => {
-    expect(readCommonConfig({}, 9464)).toEqual({ metricsPort: 9464, logLevel: 'info', shutdownDelayMs: 0, shutdownTimeoutMs: 10_000, listenHost: undefined, httpTimeouts: { keepAliveTimeoutMs: 65_000, headersTimeoutMs: 66_000 } });
+    expect(readCommonConfig({}, 9464)).toEqual({
+      metricsPort: 9464,
+      logLevel: 'info',
+      shutdownDelayMs: 0,
+      shutdownTimeoutMs: 10_000,
+      listenHost: undefined,
+      httpTimeouts: { keepAliveTimeoutMs: 65_000, headersTimeoutMs: 66_000 },
+    });
     expect(readCommonConfig({ METRICS_PORT: '9100' }, 9464).metricsPort).toBe(9100);
     expect(() => readCommonConfig({ LOG_LEVEL: 'loud' }, 9464)).toThrow(/LOG_LEVEL must be one of fatal, error/);
     expect(() => readCommonConfig({ SHUTDOWN_TIMEOUT_MS: 'soon' }, 9464)).toThrow(/SHUTDOWN_TIMEOUT_MS/);

@@ -26,10 +26,12 @@ async function fixedRate(url: string, seconds: number): Promise<{ ok: number; fa
     const due = start + (n * 1000) / RATE_PER_SECOND;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    inFlight.push(get(url, agent).then(
-      ({ status }) => void (status === 200 ? ok++ : failed.push(String(status))),
-      (error: NodeJS.ErrnoException) => void failed.push(error.code ?? 'error'),
-    ));
+    inFlight.push(
+      get(url, agent).then(
+        ({ status }) => void (status === 200 ? ok++ : failed.push(String(status))),
+        (error: NodeJS.ErrnoException) => void failed.push(error.code ?? 'error'),
+      ),
+    );
   }
   await Promise.all(inFlight);
   agent.destroy();
@@ -48,31 +50,35 @@ async function peakRss(pid: number, delaySeconds: number, seconds: number): Prom
 }
 
 describe('soak', () => {
-  it(`serves ${RATE_PER_SECOND} req/s through the agent for ${SOAK_SECONDS} s without errors or growing memory`, async () => {
-    const test = await startMonitorTest();
-    // Traces are exported to a port nothing listens on: the export path runs, and drops.
-    const tracing = { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://127.0.0.1:9/api/v2/spans' };
-    const agent = await startMonitorAgent(test.port, tracing);
-    const pids = { agent: agent.proc.child.pid!, test: test.proc.child.pid! };
-    const WARM_UP_SECONDS = 20;
-    const [warmUp, agentBefore, testBefore] = await Promise.all([
-      fixedRate(`${agent.url}/api/metrics`, WARM_UP_SECONDS),
-      peakRss(pids.agent, WARM_UP_SECONDS - 10.5, 10),
-      peakRss(pids.test, WARM_UP_SECONDS - 10.5, 10),
-    ]);
-    expect(warmUp.failed).toEqual([]);
-    const [soak, agentAfter, testAfter] = await Promise.all([
-      fixedRate(`${agent.url}/api/metrics`, SOAK_SECONDS),
-      peakRss(pids.agent, SOAK_SECONDS - 10.5, 10),
-      peakRss(pids.test, SOAK_SECONDS - 10.5, 10),
-    ]);
-    const before = { agent: agentBefore, test: testBefore };
-    const after = { agent: agentAfter, test: testAfter };
-    expect(soak.failed).toEqual([]);
-    expect(soak.ok).toBe(SOAK_SECONDS * RATE_PER_SECOND);
-    const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
-    console.log(`Peak RSS, last 10 s of warm-up → last 10 s of soak: agent ${mb(before.agent)} → ${mb(after.agent)} MB, test ${mb(before.test)} → ${mb(after.test)} MB`);
-    expect(after.agent / before.agent).toBeLessThan(1.15);
-    expect(after.test / before.test).toBeLessThan(1.15);
-  }, (SOAK_SECONDS + 60) * 1000);
+  it(
+    `serves ${RATE_PER_SECOND} req/s through the agent for ${SOAK_SECONDS} s without errors or growing memory`,
+    async () => {
+      const test = await startMonitorTest();
+      // Traces are exported to a port nothing listens on: the export path runs, and drops.
+      const tracing = { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://127.0.0.1:9/api/v2/spans' };
+      const agent = await startMonitorAgent(test.port, tracing);
+      const pids = { agent: agent.proc.child.pid!, test: test.proc.child.pid! };
+      const WARM_UP_SECONDS = 20;
+      const [warmUp, agentBefore, testBefore] = await Promise.all([
+        fixedRate(`${agent.url}/api/metrics`, WARM_UP_SECONDS),
+        peakRss(pids.agent, WARM_UP_SECONDS - 10.5, 10),
+        peakRss(pids.test, WARM_UP_SECONDS - 10.5, 10),
+      ]);
+      expect(warmUp.failed).toEqual([]);
+      const [soak, agentAfter, testAfter] = await Promise.all([
+        fixedRate(`${agent.url}/api/metrics`, SOAK_SECONDS),
+        peakRss(pids.agent, SOAK_SECONDS - 10.5, 10),
+        peakRss(pids.test, SOAK_SECONDS - 10.5, 10),
+      ]);
+      const before = { agent: agentBefore, test: testBefore };
+      const after = { agent: agentAfter, test: testAfter };
+      expect(soak.failed).toEqual([]);
+      expect(soak.ok).toBe(SOAK_SECONDS * RATE_PER_SECOND);
+      const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+      console.log(`Peak RSS, last 10 s of warm-up → last 10 s of soak: agent ${mb(before.agent)} → ${mb(after.agent)} MB, test ${mb(before.test)} → ${mb(after.test)} MB`);
+      expect(after.agent / before.agent).toBeLessThan(1.15);
+      expect(after.test / before.test).toBeLessThan(1.15);
+    },
+    (SOAK_SECONDS + 60) * 1000,
+  );
 });

@@ -9,9 +9,11 @@ import { startMonitorAgent, startMonitorTest, stopAll } from '../helpers/process
 
 afterAll(stopAll);
 
-const series = async (metricsPort: number) =>
-  (await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()).split('\n').filter((line) => line !== '' && !line.startsWith('#'));
-const random = () => Math.random().toString(36).slice(2, 2 + Math.ceil(Math.random() * 10));
+const series = async (metricsPort: number) => (await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()).split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+const random = () =>
+  Math.random()
+    .toString(36)
+    .slice(2, 2 + Math.ceil(Math.random() * 10));
 
 describe('bounded series', () => {
   it('grow by at most a small constant after 10,000 random requests to each service', async () => {
@@ -23,13 +25,15 @@ describe('bounded series', () => {
     const before = { test: await series(test.metricsPort), agent: await series(agent.metricsPort) };
     for (const service of [test, agent]) {
       let i = 0;
-      await Promise.all(Array.from({ length: 16 }, async () => {
-        while (i < 10_000) {
-          const n = i++;
-          const path = [`/${random()}/${random()}`, `/metrics/${random()}`, `/metrics/${encodeURIComponent(`${random()}é!`)}`, `/k8s-app-monitor-agent/${random()}`, `/assets/${random()}.js`][n % 5];
-          await get(`${service.url}${path}`, agentKeepAlive);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (i < 10_000) {
+            const n = i++;
+            const path = [`/${random()}/${random()}`, `/metrics/${random()}`, `/metrics/${encodeURIComponent(`${random()}é!`)}`, `/k8s-app-monitor-agent/${random()}`, `/assets/${random()}.js`][n % 5];
+            await get(`${service.url}${path}`, agentKeepAlive);
+          }
+        }),
+      );
     }
     agentKeepAlive.destroy();
     const after = { test: await series(test.metricsPort), agent: await series(agent.metricsPort) };

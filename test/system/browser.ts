@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { toolsAvailable } from '../helpers/tools.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function browserAvailable(): boolean {
   return toolsAvailable([{ what: `Chromium at ${CHROMIUM}`, found: existsSync(CHROMIUM), install: 'apt-get install chromium' }]);

@@ -144,12 +144,19 @@ describe.skipIf(!browserAvailable())('the chart page with several apps', () => {
     try {
       await page.goto(`${agent.url}/k8s-app-monitor-agent/`);
       await page.waitForSelector(ready);
-      const sizes = await page.evaluate(async () => Promise.all(['../k8s-app-monitor-agent', 'chart.png?app=search', 'chart.svg'].map((src) => new Promise<string>((resolve) => {
-        const img = new Image();
-        img.onload = () => resolve(`${img.naturalWidth}x${img.naturalHeight}`);
-        img.onerror = () => resolve('error');
-        img.src = src;
-      }))));
+      const sizes = await page.evaluate(async () =>
+        Promise.all(
+          ['../k8s-app-monitor-agent', 'chart.png?app=search', 'chart.svg'].map(
+            (src) =>
+              new Promise<string>((resolve) => {
+                const img = new Image();
+                img.onload = () => resolve(`${img.naturalWidth}x${img.naturalHeight}`);
+                img.onerror = () => resolve('error');
+                img.src = src;
+              }),
+          ),
+        ),
+      );
       expect(sizes).toEqual(['840x480', '840x480', '840x480']);
     } finally {
       await page.close();

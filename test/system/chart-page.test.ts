@@ -135,7 +135,7 @@ describe.skipIf(!browserAvailable())('the chart page in a real browser', () => {
     await page.close();
   });
 
-  it('keeps the console clean on monitor-test\'s API page', async () => {
+  it("keeps the console clean on monitor-test's API page", async () => {
     const { page, errors } = await open(`${test.url}/api.html`, 'h1');
     expect(await page.locator('h1').textContent()).toContain('k8s-app-monitor-test');
     expect(errors).toEqual([]);

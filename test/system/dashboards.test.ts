@@ -53,11 +53,34 @@ async function emptyPanels(prometheus: Prometheus, files: string[], window: Quer
 /** npm run dashboards:preview against the Prometheus; each PNG it writes is checked to be one. */
 function preview(prometheus: Prometheus, window: QueryWindow, files: string[]): void {
   const out = join(ROOT, 'test-results/dashboards');
-  const run = spawnSync('npm', ['run', '--silent', 'dashboards:preview', '--', '--prometheus', prometheus.url, '--out', out, '--range', window.range, '--step', window.interval, '--scrape-interval', window.scrapeInterval, ...files], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync(
+    'npm',
+    [
+      'run',
+      '--silent',
+      'dashboards:preview',
+      '--',
+      '--prometheus',
+      prometheus.url,
+      '--out',
+      out,
+      '--range',
+      window.range,
+      '--step',
+      window.interval,
+      '--scrape-interval',
+      window.scrapeInterval,
+      ...files,
+    ],
+    { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+  );
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   expect(run.stdout).not.toContain('no data');
-  const written = run.stdout.trim().split('\n').map((line) => line.split(':')[0]!);
+  const written = run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => line.split(':')[0]!);
   expect(written).toHaveLength(files.length);
   for (const file of written) expect(readFileSync(file).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 }
@@ -85,7 +108,6 @@ describe.skipIf(!realToolsAvailable())('dashboards and the service graph on a re
     const body = (await graph.json()) as { edges: { source: string; target: string; labels: { 'reqs/sec': string } }[] };
     const edge = body.edges.find((e) => e.source === 'k8s-app-monitor-agent' && e.target === '127.0.0.1');
     expect(Number(edge?.labels['reqs/sec'])).toBeGreaterThan(0);
-
   }, 90_000);
 
   it('returns data for every panel of the mesh dashboard, and the mesh edge agent → test, from backfilled Istio series', async () => {
@@ -100,7 +122,10 @@ describe.skipIf(!realToolsAvailable())('dashboards and the service graph on a re
     expect(targets).toBeGreaterThan(6);
     expect(empty).toEqual([]);
     preview(prometheus, window, MESH_DASHBOARDS);
-    const share = await prometheus.query('sum(rate(istio_requests_total{reporter="destination",connection_security_policy="mutual_tls"}[5m])) / sum(rate(istio_requests_total{reporter="destination"}[5m]))', now - 5);
+    const share = await prometheus.query(
+      'sum(rate(istio_requests_total{reporter="destination",connection_security_policy="mutual_tls"}[5m])) / sum(rate(istio_requests_total{reporter="destination"}[5m]))',
+      now - 5,
+    );
     expect(Number(share[0]?.value[1])).toBe(1);
 
     const agent = await startMonitorAgent(await freePort(), { PROMETHEUS_URL: prometheus.url, SERVICEGRAPH_NAMESPACE: 'k8s-app-monitor' });

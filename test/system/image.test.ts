@@ -66,7 +66,11 @@ describe('the image, reproduced without Docker', () => {
     // The server-rendered chart: resvg's prebuilt binary and the bundled font, without dev dependencies.
     const png = await fetch(`http://127.0.0.1:${agentPort}/k8s-app-monitor-agent`, { headers: { accept: 'image/png' } });
     expect([png.status, png.headers.get('content-type')]).toEqual([200, 'image/png']);
-    expect(Buffer.from(await png.arrayBuffer()).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(
+      Buffer.from(await png.arrayBuffer())
+        .subarray(0, 8)
+        .toString('hex'),
+    ).toBe('89504e470d0a1a0a');
     expect(await test.stop()).toBe(0);
     expect(await agent.stop()).toBe(0);
   });

@@ -11,7 +11,10 @@ const BUCKETS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
 /** Share of requests under each bucket bound: most take 5–25 ms. */
 const UNDER = [0, 0.05, 0.4, 0.9, 0.97, 0.99, 0.995, 0.999, 1, 1, 1, 1];
 
-const labels = (pairs: Record<string, string>) => `{${Object.entries(pairs).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
+const labels = (pairs: Record<string, string>) =>
+  `{${Object.entries(pairs)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',')}}`;
 
 export function istioOpenMetrics(endSeconds: number, minutes: number, stepSeconds: number): string {
   const times: number[] = [];
@@ -35,27 +38,23 @@ export function istioOpenMetrics(endSeconds: number, minutes: number, stepSecond
         request_protocol: 'http',
         connection_security_policy: reporter === 'destination' ? 'mutual_tls' : 'unknown',
       };
-      for (const [code, share] of [['200', 1 - edge.errorShare], ['503', edge.errorShare]] as const) {
+      for (const [code, share] of [
+        ['200', 1 - edge.errorShare],
+        ['503', edge.errorShare],
+      ] as const) {
         if (share === 0) continue;
         const series = labels({ ...base, response_code: code, response_flags: '-' });
-        times.forEach((t, i) => requests.push(`istio_requests_total${series} ${(i * stepSeconds * edge.rps * share).toFixed(3)} ${t}`));
+        for (const [i, t] of times.entries()) requests.push(`istio_requests_total${series} ${(i * stepSeconds * edge.rps * share).toFixed(3)} ${t}`);
       }
       const histogram = { ...base, response_code: '200', response_flags: '-' };
       for (const [j, bound] of BUCKETS.entries()) {
         const series = labels({ ...histogram, le: String(bound) });
-        times.forEach((t, i) => durations.push(`istio_request_duration_milliseconds_bucket${series} ${(i * stepSeconds * edge.rps * UNDER[j]!).toFixed(3)} ${t}`));
+        for (const [i, t] of times.entries()) durations.push(`istio_request_duration_milliseconds_bucket${series} ${(i * stepSeconds * edge.rps * UNDER[j]!).toFixed(3)} ${t}`);
       }
-      times.forEach((t, i) => durations.push(`istio_request_duration_milliseconds_bucket${labels({ ...histogram, le: '+Inf' })} ${(i * stepSeconds * edge.rps).toFixed(3)} ${t}`));
-      times.forEach((t, i) => durations.push(`istio_request_duration_milliseconds_sum${labels(histogram)} ${(i * stepSeconds * edge.rps * 12).toFixed(3)} ${t}`));
-      times.forEach((t, i) => durations.push(`istio_request_duration_milliseconds_count${labels(histogram)} ${(i * stepSeconds * edge.rps).toFixed(3)} ${t}`));
+      for (const [i, t] of times.entries()) durations.push(`istio_request_duration_milliseconds_bucket${labels({ ...histogram, le: '+Inf' })} ${(i * stepSeconds * edge.rps).toFixed(3)} ${t}`);
+      for (const [i, t] of times.entries()) durations.push(`istio_request_duration_milliseconds_sum${labels(histogram)} ${(i * stepSeconds * edge.rps * 12).toFixed(3)} ${t}`);
+      for (const [i, t] of times.entries()) durations.push(`istio_request_duration_milliseconds_count${labels(histogram)} ${(i * stepSeconds * edge.rps).toFixed(3)} ${t}`);
     }
   }
-  return [
-    '# TYPE istio_requests counter',
-    ...requests,
-    '# TYPE istio_request_duration_milliseconds histogram',
-    ...durations,
-    '# EOF',
-    '',
-  ].join('\n');
+  return ['# TYPE istio_requests counter', ...requests, '# TYPE istio_request_duration_milliseconds histogram', ...durations, '# EOF', ''].join('\n');
 }

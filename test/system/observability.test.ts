@@ -11,7 +11,6 @@ import { realToolsAvailable, startPrometheus, startZipkin, type Prometheus, type
 import type { ZipkinSpan } from '../../src/verify/zipkin-checks.js';
 import { findTool } from '../helpers/tools.js';
 
-
 const hex = (length: number) => Array.from({ length }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 
 async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
@@ -91,7 +90,7 @@ describe.skipIf(!realToolsAvailable())('traces in a real Zipkin, metrics in a re
     expectOneTrace(await traceOf(traceId!));
   });
 
-  it('tags each span with a small resource: the build\'s APP_VERSION and host name, not the process detectors', async () => {
+  it("tags each span with a small resource: the build's APP_VERSION and host name, not the process detectors", async () => {
     const res = await fetch(`${agent.url}/api/metrics`);
     const spans = await traceOf(res.headers.get('traceresponse')!.split('-')[1]!);
     for (const span of spans) {
@@ -145,7 +144,9 @@ describe.skipIf(!realToolsAvailable())('traces in a real Zipkin, metrics in a re
   it('stores trace-id exemplars that Zipkin can look up', async () => {
     const exemplars = await eventually('exemplars', async () => {
       const now = Date.now() / 1000;
-      const response = await fetch(`${prometheus.url}/api/v1/query_exemplars?query=${encodeURIComponent('http_server_request_duration_seconds_bucket{job="k8s-app-monitor-agent"}')}&start=${now - 300}&end=${now}`);
+      const response = await fetch(
+        `${prometheus.url}/api/v1/query_exemplars?query=${encodeURIComponent('http_server_request_duration_seconds_bucket{job="k8s-app-monitor-agent"}')}&start=${now - 300}&end=${now}`,
+      );
       const body = (await response.json()) as { data: { exemplars: { labels: Record<string, string> }[] }[] };
       const all = body.data.flatMap((series) => series.exemplars);
       return all.length > 0 ? all : undefined;
@@ -214,11 +215,18 @@ describe.skipIf(!realToolsAvailable())('traces in a real Zipkin, metrics in a re
     expect(answered.length).toBeGreaterThan(50);
     // The last answers were in flight when the signal came; their spans, and a sample of the rest.
     for (const traceId of [...answered.slice(-12), ...answered.filter((_, i) => i % 25 === 0)]) {
-      const spans = await eventually(`trace ${traceId}`, async () => {
-        const res = await fetch(`${zipkin.url}/api/v2/trace/${traceId}`);
-        return res.ok ? ((await res.json()) as ZipkinSpan[]) : undefined;
-      }, 5000);
-      expect(spans.some((s) => s.localEndpoint?.serviceName === 'k8s-app-monitor-agent' && s.kind === 'SERVER'), traceId).toBe(true);
+      const spans = await eventually(
+        `trace ${traceId}`,
+        async () => {
+          const res = await fetch(`${zipkin.url}/api/v2/trace/${traceId}`);
+          return res.ok ? ((await res.json()) as ZipkinSpan[]) : undefined;
+        },
+        5000,
+      );
+      expect(
+        spans.some((s) => s.localEndpoint?.serviceName === 'k8s-app-monitor-agent' && s.kind === 'SERVER'),
+        traceId,
+      ).toBe(true);
     }
   }, 60_000);
 

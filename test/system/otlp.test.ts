@@ -11,7 +11,10 @@ import { startMonitorAgent, startMonitorTest, stopAll } from '../helpers/process
 
 afterAll(stopAll);
 
-interface Export { contentType: string; body: Buffer }
+interface Export {
+  contentType: string;
+  body: Buffer;
+}
 
 /** An OTLP/HTTP trace receiver: keeps each POST /v1/traces, answers 200 with an empty response. */
 async function startReceiver(): Promise<{ endpoint: string; exports: Export[]; close(): void }> {
@@ -37,43 +40,59 @@ async function until<T>(what: string, check: () => T | undefined, timeoutMs = 10
   }
 }
 
-interface JsonSpan { traceId: string; name: string; kind: number }
+interface JsonSpan {
+  traceId: string;
+  name: string;
+  kind: number;
+}
 const jsonSpans = (exports: Export[]) =>
-  exports.flatMap((e) => (JSON.parse(e.body.toString()) as { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: JsonSpan[] }[] }[] }).resourceSpans
-    .flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((span) => ({ ...span, service: rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue })))));
+  exports.flatMap((e) =>
+    (JSON.parse(e.body.toString()) as { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: JsonSpan[] }[] }[] }).resourceSpans.flatMap(
+      (rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((span) => ({ ...span, service: rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue }))),
+    ),
+  );
 
 describe('traces over OTLP/HTTP', () => {
-  it.each(['http/json', 'http/protobuf'])('sends one trace through agent and test with OTEL_EXPORTER_OTLP_PROTOCOL=%s', async (protocol) => {
-    const receiver = await startReceiver();
-    try {
-      const env = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_BSP_SCHEDULE_DELAY: '200' };
-      const test = await startMonitorTest(env);
-      const agent = await startMonitorAgent(test.port, env);
-      const res = await fetch(`${agent.url}/k8s-app-monitor-agent/api/metrics`);
-      expect(res.status).toBe(200);
-      const traceId = res.headers.get('traceresponse')!.split('-')[1]!;
-      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
-      if (protocol === 'http/json') {
-        const spans = await until('spans of both services', () => {
-          const found = jsonSpans(receiver.exports).filter((s) => s.traceId === traceId);
-          return new Set(found.map((s) => s.service)).size === 2 ? found : undefined;
-        });
-        expect(receiver.exports.every((e) => e.contentType === 'application/json')).toBe(true);
-        // SERVER 2, CLIENT 3 in OTLP's SpanKind.
-        expect(spans.filter((s) => s.service === 'k8s-app-monitor-agent').map((s) => s.kind).sort()).toEqual([2, 3]);
-        expect(spans.find((s) => s.service === 'k8s-app-monitor-test')).toMatchObject({ kind: 2, name: 'GET /metrics' });
-      } else {
-        const id = Buffer.from(traceId, 'hex');
-        const bodies = await until('both services\' spans of the trace', () => {
-          const found = receiver.exports.filter((e) => e.body.includes(id));
-          const services = ['k8s-app-monitor-agent', 'k8s-app-monitor-test'].filter((name) => found.some((e) => e.body.includes(name)));
-          return services.length === 2 ? found : undefined;
-        });
-        expect(bodies.every((e) => e.contentType === 'application/x-protobuf')).toBe(true);
-        expect(Buffer.concat(bodies.map((e) => e.body)).includes('GET /metrics')).toBe(true);
+  it.each(['http/json', 'http/protobuf'])(
+    'sends one trace through agent and test with OTEL_EXPORTER_OTLP_PROTOCOL=%s',
+    async (protocol) => {
+      const receiver = await startReceiver();
+      try {
+        const env = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_BSP_SCHEDULE_DELAY: '200' };
+        const test = await startMonitorTest(env);
+        const agent = await startMonitorAgent(test.port, env);
+        const res = await fetch(`${agent.url}/k8s-app-monitor-agent/api/metrics`);
+        expect(res.status).toBe(200);
+        const traceId = res.headers.get('traceresponse')!.split('-')[1]!;
+        expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+        if (protocol === 'http/json') {
+          const spans = await until('spans of both services', () => {
+            const found = jsonSpans(receiver.exports).filter((s) => s.traceId === traceId);
+            return new Set(found.map((s) => s.service)).size === 2 ? found : undefined;
+          });
+          expect(receiver.exports.every((e) => e.contentType === 'application/json')).toBe(true);
+          // SERVER 2, CLIENT 3 in OTLP's SpanKind.
+          expect(
+            spans
+              .filter((s) => s.service === 'k8s-app-monitor-agent')
+              .map((s) => s.kind)
+              .sort(),
+          ).toEqual([2, 3]);
+          expect(spans.find((s) => s.service === 'k8s-app-monitor-test')).toMatchObject({ kind: 2, name: 'GET /metrics' });
+        } else {
+          const id = Buffer.from(traceId, 'hex');
+          const bodies = await until("both services' spans of the trace", () => {
+            const found = receiver.exports.filter((e) => e.body.includes(id));
+            const services = ['k8s-app-monitor-agent', 'k8s-app-monitor-test'].filter((name) => found.some((e) => e.body.includes(name)));
+            return services.length === 2 ? found : undefined;
+          });
+          expect(bodies.every((e) => e.contentType === 'application/x-protobuf')).toBe(true);
+          expect(Buffer.concat(bodies.map((e) => e.body)).includes('GET /metrics')).toBe(true);
+        }
+      } finally {
+        receiver.close();
       }
-    } finally {
-      receiver.close();
-    }
-  }, 30_000);
+    },
+    30_000,
+  );
 });

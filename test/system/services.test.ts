@@ -38,7 +38,11 @@ describe('both services as real processes', () => {
     await fetch(`${test.url}/metrics/test-app`);
     await fetch(`${test.url}/metrics/nope`);
     await test.proc.stop();
-    const lines = test.proc.output().trim().split('\n').map((line) => JSON.parse(line));
+    const lines = test.proc
+      .output()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const access = lines.filter((line) => line.msg === 'request');
     expect(access).toHaveLength(2);
     expect(access[0]).toMatchObject({ method: 'GET', route: '/metrics/:appname', status: 200 });
@@ -55,7 +59,11 @@ describe('both services as real processes', () => {
     });
     expect((await fetch(`${agent.url}/api/metrics`)).status).toBe(200);
     await agent.proc.stop();
-    const startup = agent.proc.output().split('\n').map((line) => JSON.parse(line || '{}')).find((line) => line.msg === 'reading samples from the upstream');
+    const startup = agent.proc
+      .output()
+      .split('\n')
+      .map((line) => JSON.parse(line || '{}'))
+      .find((line) => line.msg === 'reading samples from the upstream');
     expect(startup).toMatchObject({
       upstream: `http://REDACTED:REDACTED@127.0.0.1:${test.port}/`,
       prometheus: 'http://REDACTED:REDACTED@127.0.0.1:9/',
@@ -66,10 +74,14 @@ describe('both services as real processes', () => {
 
   it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
     // An upstream that takes 500 ms keeps the agent's request in flight while it is told to stop.
-    const slow = createServer((_req, res) => setTimeout(() => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ performance_index: { failRatio: 0, failAmount: 0, accessAmount: 0, maxConcurrent: 0, maxLatency: 0, minLatency: 0, avgLatency: 0 }, host: 'h', app_name: 'a', domain: 'd' }));
-    }, 500));
+    const slow = createServer((_req, res) =>
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({ performance_index: { failRatio: 0, failAmount: 0, accessAmount: 0, maxConcurrent: 0, maxLatency: 0, minLatency: 0, avgLatency: 0 }, host: 'h', app_name: 'a', domain: 'd' }),
+        );
+      }, 500),
+    );
     const slowPort = await freePort();
     await new Promise<void>((resolve) => slow.listen(slowPort, '127.0.0.1', resolve));
     try {
@@ -116,7 +128,9 @@ describe('both services as real processes', () => {
   });
 
   it('exits within SHUTDOWN_TIMEOUT_MS even when a request never finishes', async () => {
-    const stuck = createServer(() => { /* never answers */ });
+    const stuck = createServer(() => {
+      /* never answers */
+    });
     const stuckPort = await freePort();
     await new Promise<void>((resolve) => stuck.listen(stuckPort, '127.0.0.1', resolve));
     try {
@@ -134,7 +148,9 @@ describe('both services as real processes', () => {
   });
 
   it('exits within SHUTDOWN_TIMEOUT_MS of the drain even when the span collector never answers', async () => {
-    const silentCollector = createServer(() => { /* accepts spans, never answers */ });
+    const silentCollector = createServer(() => {
+      /* accepts spans, never answers */
+    });
     const collectorPort = await freePort();
     await new Promise<void>((resolve) => silentCollector.listen(collectorPort, '127.0.0.1', resolve));
     try {
@@ -160,7 +176,7 @@ describe('both services as real processes', () => {
     ['agent, APP_PORT=70000', MAIN.agent, { APP_PORT: '70000' }, 'configuration error: APP_PORT must be between 1 and 65535, got 70000'],
     ['test, PORT = METRICS_PORT', MAIN.test, { PORT: '24100', METRICS_PORT: '24100' }, 'configuration error: METRICS_PORT must differ from PORT, both are 24100'],
     ['agent, PORT = METRICS_PORT', MAIN.agent, { PORT: '24101', METRICS_PORT: '24101' }, 'configuration error: METRICS_PORT must differ from PORT, both are 24101'],
-    ['test, a 254-character HOSTNAME', MAIN.test, { HOSTNAME: 'h'.repeat(254) }, 'configuration error: HOSTNAME must be at most 253 characters (a sample\'s host), got 254'],
+    ['test, a 254-character HOSTNAME', MAIN.test, { HOSTNAME: 'h'.repeat(254) }, "configuration error: HOSTNAME must be at most 253 characters (a sample's host), got 254"],
   ])('stops with one clear line on a bad setting (%s)', async (_label, main, env, line) => {
     const proc = startProcess(main, env);
     expect(await proc.exited).toBe(78);

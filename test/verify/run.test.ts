@@ -60,7 +60,7 @@ describe('npm run verify against an in-process stack', () => {
     expect(by('chart PNG')).toMatchObject({ outcome: 'pass' });
   });
 
-  it('skips, saying why, what needs Zipkin, Prometheus or the agent\'s graph', async () => {
+  it("skips, saying why, what needs Zipkin, Prometheus or the agent's graph", async () => {
     const { results, by } = await verify({ noGraph: true }, {});
     expect(by('traces in Zipkin')).toMatchObject({ outcome: 'skip', detail: 'no --zipkin / ZIPKIN_URL given' });
     expect(by('request series in Prometheus').outcome).toBe('skip');

@@ -6,11 +6,11 @@
 import type { Sample, SamplePerformance } from '../sample-reader.js';
 import type { Drawing, Shape, TextShape } from './drawing.js';
 
-export const CHART_WIDTH = 840;
-export const CHART_HEIGHT = 480;
+const CHART_WIDTH = 840;
+const CHART_HEIGHT = 480;
 
 /** The bars in the page's order; failRatio is drawn in percent against the right axis. */
-export const BARS: readonly { key: keyof SamplePerformance; label: string }[] = [
+const BARS: readonly { key: keyof SamplePerformance; label: string }[] = [
   { key: 'failRatio', label: 'FailRatio (%)' },
   { key: 'failAmount', label: 'FailAmount' },
   { key: 'accessAmount', label: 'AccessAmount' },
@@ -25,20 +25,19 @@ const COLORS = { text: '#1d2330', muted: '#6b7280', grid: '#e3e6eb', bar: '#2563
 const TICKS = 5;
 
 /** The smallest of 1, 2, 2.5, 5 × 10^n at or above the value (an axis maximum). */
-export function niceMax(value: number): number {
+function niceMax(value: number): number {
   if (!(value > 0)) return 1;
   const magnitude = 10 ** Math.floor(Math.log10(value));
   return [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((m) => m >= value * (1 - 1e-12))!;
 }
 
 /** Integers as they are, other values with at most two decimals. */
-export const formatValue = (value: number): string => (Number.isInteger(value) ? String(value) : String(Number(value.toFixed(2))));
+const formatValue = (value: number): string => (Number.isInteger(value) ? String(value) : String(Number(value.toFixed(2))));
 
-const text = (x: number, y: number, value: string, size: number, anchor: TextShape['anchor'], fill = COLORS.text): TextShape =>
-  ({ kind: 'text', x, y, text: value, size, anchor, fill });
+const text = (x: number, y: number, value: string, size: number, anchor: TextShape['anchor'], fill = COLORS.text): TextShape => ({ kind: 'text', x, y, text: value, size, anchor, fill });
 
 /** "app,domain,host", shortened with an ellipsis to what fits (a host may be 253 characters). */
-export function fitText(value: string, maxWidth: number, size: number, width: (text: string, size: number) => number): string {
+function fitText(value: string, maxWidth: number, size: number, width: (text: string, size: number) => number): string {
   if (width(value, size) <= maxWidth) return value;
   const chars = [...value];
   let low = 0;
@@ -51,7 +50,7 @@ export function fitText(value: string, maxWidth: number, size: number, width: (t
   return `${chars.slice(0, low).join('')}…`;
 }
 
-export const chartTitle = (sample: Sample): string => `${sample.app_name},${sample.domain},${sample.host}`;
+const chartTitle = (sample: Sample): string => `${sample.app_name},${sample.domain},${sample.host}`;
 
 export function barChart(sample: Sample, width: (text: string, size: number) => number): Drawing {
   const p = sample.performance_index;
@@ -83,7 +82,7 @@ export function barChart(sample: Sample, width: (text: string, size: number) => 
     shapes.push({ kind: 'rect', x: centre - barWidth / 2, y: PLOT.bottom - height, width: barWidth, height, fill: isRatio ? COLORS.ratio : COLORS.bar });
     shapes.push(text(centre, PLOT.bottom - height - 6, isRatio ? `${formatValue(value)} %` : formatValue(value), 12, 'middle'));
     // "MaxLatency (ms)" on two lines: seven labels share the width.
-    label.split(' ').forEach((line, n) => shapes.push(text(centre, PLOT.bottom + 20 + n * 15, line, 12, 'middle')));
+    for (const [n, line] of label.split(' ').entries()) shapes.push(text(centre, PLOT.bottom + 20 + n * 15, line, 12, 'middle'));
   });
   if (p.maxLatency === undefined) {
     shapes.push(text(PLOT.left, CHART_HEIGHT - 14, 'MaxLatency: not reported by this server', 12, 'start', COLORS.muted));

@@ -10,10 +10,7 @@ export interface TextShape {
   fill: string;
 }
 
-export type Shape =
-  | { kind: 'rect'; x: number; y: number; width: number; height: number; fill: string }
-  | { kind: 'line'; x1: number; y1: number; x2: number; y2: number; stroke: string }
-  | TextShape;
+export type Shape = { kind: 'rect'; x: number; y: number; width: number; height: number; fill: string } | { kind: 'line'; x1: number; y1: number; x2: number; y2: number; stroke: string } | TextShape;
 
 export interface Drawing {
   width: number;

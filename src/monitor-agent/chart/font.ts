@@ -19,7 +19,7 @@ function fontPath(): string {
   return existsSync(built) ? built : createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
 }
 
-export interface GlyphRun {
+interface GlyphRun {
   /** Glyph ids and their x offsets (in font units) from the start of the run. */
   glyphs: { id: number; x: number }[];
   /** Width in font units. */

@@ -66,9 +66,7 @@ function createPalette() {
       let index = blends[key]!;
       if (index < 0) {
         const [a, b] = [colours[under]!, colours[over]!];
-        index = colours.length < MAX_COLOURS
-          ? add(a.map((c, i) => Math.round(c + ((b[i]! - c) * level) / LEVELS)))
-          : level * 2 >= LEVELS ? over : under;
+        index = colours.length < MAX_COLOURS ? add(a.map((c, i) => Math.round(c + ((b[i]! - c) * level) / LEVELS))) : level * 2 >= LEVELS ? over : under;
         blends[key] = index;
       }
       return index;

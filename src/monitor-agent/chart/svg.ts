@@ -8,11 +8,10 @@ import type { Drawing, TextShape } from './drawing.js';
 import { FONT_FAMILY } from './font.js';
 
 // Tab, line feed and carriage return are allowed by XML, but in a one-line label they are noise.
-// eslint-disable-next-line no-control-regex
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-export const xmlText = (value: string): string => value.replace(UNSAFE_CHARS, '\ufffd').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+const xmlText = (value: string): string => value.replace(UNSAFE_CHARS, '\ufffd').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 const num = (value: number): string => String(Math.round(value * 10) / 10);
 
@@ -33,7 +32,6 @@ function shapesSvg(drawing: Drawing, textSvg: (shape: TextShape) => string): str
 
 /** The SVG with <text>: DejaVu Sans where the viewer has it, its sans-serif otherwise. */
 export function svgWithText(drawing: Drawing): string {
-  const body = shapesSvg(drawing, (t) =>
-    `<text x="${num(t.x)}" y="${num(t.y)}" font-size="${t.size}" text-anchor="${t.anchor}" fill="${t.fill}">${xmlText(t.text)}</text>`);
+  const body = shapesSvg(drawing, (t) => `<text x="${num(t.x)}" y="${num(t.y)}" font-size="${t.size}" text-anchor="${t.anchor}" fill="${t.fill}">${xmlText(t.text)}</text>`);
   return `${header(drawing)}<g font-family="${FONT_FAMILY}, Verdana, sans-serif">${body}</g></svg>`;
 }

@@ -1,7 +1,7 @@
 // The bar chart of one sample, as the server-rendered chart.png draws it: failRatio in percent
 // on its own (right) axis, counts and milliseconds on the left. A server that does not report
 // maxLatency (the original Go monitor-test) gets no MaxLatency bar.
-export const BARS = [
+const BARS = [
   ['failRatio', 'FailRatio (%)'],
   ['failAmount', 'FailAmount'],
   ['accessAmount', 'AccessAmount'],
@@ -12,7 +12,7 @@ export const BARS = [
 ];
 
 // Plotly reads a small HTML subset in its strings (<b>, <a href>…); escaping keeps them text.
-export const plotlyText = (value) => String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const plotlyText = (value) => String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The smallest of 1, 2, 2.5, 5 × 10^n at or above the value, as the server-rendered chart's axes. */
 const niceMax = (v) => {
@@ -41,7 +41,16 @@ export function drawBars(element, metric, title) {
       margin: { t: 80, r: 64, b: 80, l: 64 },
       xaxis: { type: 'category', categoryorder: 'array', categoryarray: BARS.map(([, label]) => axisLabel(label)) },
       yaxis: { rangemode: 'tozero', title: { text: 'count, ms' } },
-      yaxis2: { overlaying: 'y', side: 'right', rangemode: 'tozero', range: [0, Math.min(100, niceMax(ratio))], dtick: Math.min(100, niceMax(ratio)) / 5, ticksuffix: ' %', showgrid: false, color: '#dc2626' },
+      yaxis2: {
+        overlaying: 'y',
+        side: 'right',
+        rangemode: 'tozero',
+        range: [0, Math.min(100, niceMax(ratio))],
+        dtick: Math.min(100, niceMax(ratio)) / 5,
+        ticksuffix: ' %',
+        showgrid: false,
+        color: '#dc2626',
+      },
     },
     { displaylogo: false, responsive: true },
   );

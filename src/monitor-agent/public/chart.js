@@ -42,7 +42,11 @@ async function errorMessage(response) {
 }
 
 function showLinks() {
-  for (const [id, path] of [['data-link', 'api/metrics'], ['png-link', 'chart.png'], ['svg-link', 'chart.svg']]) {
+  for (const [id, path] of [
+    ['data-link', 'api/metrics'],
+    ['png-link', 'chart.png'],
+    ['svg-link', 'chart.svg'],
+  ]) {
     document.getElementById(id).href = withApp(path);
   }
 }

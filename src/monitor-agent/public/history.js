@@ -1,10 +1,23 @@
 // The last samples seen while the page is open, as small time series under the bars. Kept in
 // memory only: a reload clears it, and the server keeps no state for it.
-export const HISTORY_LENGTH = 60;
+const HISTORY_LENGTH = 60;
 
 const PANELS = [
-  { title: 'Requests', series: [['accessAmount', 'access'], ['failAmount', 'fail']] },
-  { title: 'Latency (ms)', series: [['minLatency', 'min'], ['avgLatency', 'avg'], ['maxLatency', 'max']] },
+  {
+    title: 'Requests',
+    series: [
+      ['accessAmount', 'access'],
+      ['failAmount', 'fail'],
+    ],
+  },
+  {
+    title: 'Latency (ms)',
+    series: [
+      ['minLatency', 'min'],
+      ['avgLatency', 'avg'],
+      ['maxLatency', 'max'],
+    ],
+  },
   { title: 'FailRatio (%)', series: [['failRatio', 'fail %', 100]] },
   { title: 'MaxConcurrent', series: [['maxConcurrent', 'concurrent']] },
 ];
@@ -27,8 +40,14 @@ export function createHistory(element) {
         const points = samples.filter((s) => typeof s.performance[key] === 'number');
         if (points.length === 0) continue; // e.g. maxLatency from the original monitor-test
         traces.push({
-          type: 'scatter', mode: 'lines+markers', name, xaxis: `x${axis}`, yaxis: `y${axis}`,
-          x: points.map((s) => s.time), y: points.map((s) => s.performance[key] * scale), marker: { size: 4 },
+          type: 'scatter',
+          mode: 'lines+markers',
+          name,
+          xaxis: `x${axis}`,
+          yaxis: `y${axis}`,
+          x: points.map((s) => s.time),
+          y: points.map((s) => s.performance[key] * scale),
+          marker: { size: 4 },
         });
       }
       layout[`xaxis${axis}`] = { type: 'date', tickformat: '%H:%M:%S', nticks: 3 };

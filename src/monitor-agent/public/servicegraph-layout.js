@@ -3,7 +3,6 @@
 // search (iterative, so a long chain cannot overflow the stack) drops the edges that close a
 // cycle and yields a topological order, along which each edge is relaxed once. The page's first
 // layout went round over every edge once per node, which took seconds at 10k edges.
-'use strict';
 
 globalThis.serviceGraphLayout = {
   /** Map of node name → column (0 for callers nobody calls). Edges to unknown nodes are ignored. */

@@ -1,7 +1,6 @@
 // The service graph page: fetches servicegraph/graph and draws it as SVG, left to right by
 // depth from the callers (servicegraph-layout.js), in time linear in nodes + edges. Node names
 // come from Prometheus labels: they only ever become text.
-'use strict';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const svg = document.getElementById('graph');
@@ -25,7 +24,7 @@ function draw(graph) {
     columns.get(d).push(name);
   }
   const position = new Map();
-  for (const [d, names] of columns) names.sort().forEach((name, i) => position.set(name, { x: 40 + d * 320, y: 60 + i * 110 }));
+  for (const [d, names] of columns) for (const [i, name] of names.sort().entries()) position.set(name, { x: 40 + d * 320, y: 60 + i * 110 });
   const width = 320 * (Math.max(0, ...columns.keys()) + 1) + 40;
   const height = 110 * Math.max(1, ...[...columns.values()].map((names) => names.length)) + 40;
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
@@ -77,10 +76,8 @@ async function refresh() {
   draw(body);
   svg.dataset.state = 'ok';
   status.className = 'status';
-  const source = response.headers.get('x-graph-source') === 'istio' ? 'Istio metrics' : 'the services\' client metrics';
-  status.textContent = body.edges.length
-    ? `${body.edges.length} edge(s) over the last ${horizon.value}, from ${source}.`
-    : `No traffic over the last ${horizon.value}.`;
+  const source = response.headers.get('x-graph-source') === 'istio' ? 'Istio metrics' : "the services' client metrics";
+  status.textContent = body.edges.length ? `${body.edges.length} edge(s) over the last ${horizon.value}, from ${source}.` : `No traffic over the last ${horizon.value}.`;
 }
 
 horizon.addEventListener('change', refresh);

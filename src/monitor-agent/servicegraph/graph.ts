@@ -15,7 +15,7 @@ export interface GraphQuery {
   filterEmpty: boolean;
 }
 
-export interface GraphSource {
+interface GraphSource {
   prometheus: Pick<PrometheusClient, 'queryVector'>;
   /** Only edges into workloads of this namespace (mesh data), when set. */
   namespace: string | undefined;
@@ -47,12 +47,12 @@ export type ServiceGraphSource = ReturnType<typeof createServiceGraph>;
  * the destination's proxy, so each request counts once). Without one, they come from the
  * services' own client metrics: the agent's calls, by the address it called.
  */
-export function meshQuery(horizon: string, namespace: string | undefined): string {
+function meshQuery(horizon: string, namespace: string | undefined): string {
   const scope = namespace ? `,destination_workload_namespace="${namespace}"` : '';
   return `sum(rate(istio_requests_total{reporter="destination"${scope}}[${horizon}])) by (source_workload, destination_workload, source_app, destination_app)`;
 }
 
-export function clientQuery(horizon: string): string {
+function clientQuery(horizon: string): string {
   return `sum(rate(http_client_request_duration_seconds_count[${horizon}])) by (app, job, server_address)`;
 }
 
@@ -65,7 +65,7 @@ const clientEdge = ({ metric }: VectorSample) => ({
   target: metric.server_address || 'unknown',
 });
 
-export async function buildGraph(source: GraphSource, query: GraphQuery): Promise<Graph> {
+async function buildGraph(source: GraphSource, query: GraphQuery): Promise<Graph> {
   const run = (promql: string) => source.prometheus.queryVector(promql);
   let samples = await run(meshQuery(query.timeHorizon, source.namespace));
   let from: 'istio' | 'client-metrics' = 'istio';
@@ -83,9 +83,7 @@ export async function buildGraph(source: GraphSource, query: GraphQuery): Promis
     edge.rate += sample.value;
     rates.set(key, edge);
   }
-  const edges = [...rates.values()]
-    .filter((edge) => !query.filterEmpty || edge.rate > 0)
-    .sort((a, b) => a.source.localeCompare(b.source) || a.target.localeCompare(b.target));
+  const edges = [...rates.values()].filter((edge) => !query.filterEmpty || edge.rate > 0).sort((a, b) => a.source.localeCompare(b.source) || a.target.localeCompare(b.target));
   // A null-prototype map: a workload named `__proto__` is a node like any other.
   const nodes: ServiceGraph['nodes'] = Object.create(null);
   for (const { source: s, target } of edges) {

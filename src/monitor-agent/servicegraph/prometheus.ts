@@ -12,11 +12,15 @@ export interface VectorSample {
  * The message is ours and safe to show; Prometheus's own error text goes to the log only (as
  * `detail`), since it may echo the query or internals.
  */
-export class PrometheusError extends Error {
+class PrometheusError extends Error {
   override name = 'PrometheusError';
   readonly status = 502;
   readonly expose = true;
-  constructor(message: string, readonly kind: string, readonly detail?: string) {
+  constructor(
+    message: string,
+    readonly kind: string,
+    readonly detail?: string,
+  ) {
     super(message);
   }
 }
@@ -64,7 +68,7 @@ const malformed = (detail: string) => new PrometheusError('Prometheus sent a mal
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Reads a query answer, checking every entry: Prometheus (or a proxy before it) may send anything. */
-export function parseVector({ body }: ClientResponse): VectorSample[] {
+function parseVector({ body }: ClientResponse): VectorSample[] {
   let answer: unknown;
   try {
     answer = JSON.parse(body.toString('utf8'));

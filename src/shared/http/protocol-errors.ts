@@ -16,7 +16,9 @@ function errorAnswer(text: string, message: string, extra: Record<string, string
 /** The whole response as bytes, for a socket that has no ServerResponse. */
 function rawAnswer(status: number, text: string, message: string, extra: Record<string, string> = {}): string {
   const { headers, body } = errorAnswer(text, message, extra);
-  return `HTTP/1.1 ${status} ${text}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`;
+  return `HTTP/1.1 ${status} ${text}\r\n${Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')}\r\n${body}`;
 }
 
 /** Node's `clientError`: a request its parser rejected, or one that timed out (408, as Node itself says). */
@@ -36,8 +38,7 @@ export function refuseConnect(_request: IncomingMessage, socket: Duplex): void {
   socket.end(rawAnswer(405, 'Method Not Allowed', 'method CONNECT is not allowed; use GET', { Allow: 'GET, HEAD' }));
 }
 
-const hostCount = (request: IncomingMessage): number =>
-  request.rawHeaders.filter((value, index) => index % 2 === 0 && value.toLowerCase() === 'host').length;
+const hostCount = (request: IncomingMessage): number => request.rawHeaders.filter((value, index) => index % 2 === 0 && value.toLowerCase() === 'host').length;
 
 /**
  * HTTP/1.1 requires exactly one Host header and a server must answer 400 otherwise (RFC 9112

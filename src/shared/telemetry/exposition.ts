@@ -23,11 +23,7 @@ export async function render(registry: Registry<RegistryContentType>, format: Fo
     getMetricsAsString(metric: unknown): Promise<string>;
   };
   const openMetrics = format === Registry.OPENMETRICS_CONTENT_TYPE;
-  const parts = await Promise.all(
-    (registry.getMetricsAsArray() as unknown as Renderable[]).map((metric) =>
-      view.getMetricsAsString(openMetrics ? asOpenMetrics(metric) : metric),
-    ),
-  );
+  const parts = await Promise.all((registry.getMetricsAsArray() as unknown as Renderable[]).map((metric) => view.getMetricsAsString(openMetrics ? asOpenMetrics(metric) : metric)));
   return openMetrics ? `${parts.join('\n')}\n# EOF\n` : `${parts.join('\n\n')}\n`;
 }
 

@@ -7,7 +7,7 @@ import { redactedUrl } from '../url-credentials.js';
 const tracer = trace.getTracer('k8s-app-monitor');
 
 /** What a failed call tells us: the HTTP status if there was one, and a bounded failure kind. */
-export interface CallFailure {
+interface CallFailure {
   kind?: string;
   upstreamStatus?: number;
 }
@@ -17,12 +17,7 @@ export interface CallFailure {
  * the call sends, the duration is observed with a trace-id exemplar, and a failure marks the
  * span ERROR with the exception recorded and `error_type` set (timeout, connection_refused, …).
  */
-export async function tracedGet<T>(
-  target: URL,
-  histogram: ClientDurationHistogram | undefined,
-  headers: Record<string, string>,
-  call: (headers: Record<string, string>) => Promise<T>,
-): Promise<T> {
+export async function tracedGet<T>(target: URL, histogram: ClientDurationHistogram | undefined, headers: Record<string, string>, call: (headers: Record<string, string>) => Promise<T>): Promise<T> {
   const start = performance.now();
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   const span = tracer.startSpan('GET', {
@@ -47,11 +42,12 @@ export async function tracedGet<T>(
   } finally {
     if (status !== undefined) span.setAttribute('http.response.status_code', status);
     span.end();
-    if (histogram) observeDuration(
-      histogram,
-      { http_request_method: 'GET', server_address: target.hostname, server_port: port, http_response_status_code: status ?? '', error_type: errorType },
-      (performance.now() - start) / 1000,
-      sampledTraceIds(span),
-    );
+    if (histogram)
+      observeDuration(
+        histogram,
+        { http_request_method: 'GET', server_address: target.hostname, server_port: port, http_response_status_code: status ?? '', error_type: errorType },
+        (performance.now() - start) / 1000,
+        sampledTraceIds(span),
+      );
   }
 }

@@ -23,11 +23,7 @@ export function serverTelemetry(metrics: ServiceMetrics, logger: Logger): Middle
     const start = performance.now();
     const method = methodLabel(ctx.method);
     const parent = propagation.extract(ROOT_CONTEXT, ctx.headers);
-    const span = tracer.startSpan(
-      method,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': ctx.path, 'url.scheme': ctx.protocol } },
-      parent,
-    );
+    const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': ctx.path, 'url.scheme': ctx.protocol } }, parent);
     const ids = traceIdsOf(span);
     if (ids) ctx.set('traceresponse', `00-${ids.trace_id}-${ids.span_id}-0${span.spanContext().traceFlags & 1}`);
 
@@ -54,12 +50,7 @@ export function serverTelemetry(metrics: ServiceMetrics, logger: Logger): Middle
       span.end();
       const durationMs = performance.now() - start;
       const routeLabel = route ?? UNMATCHED_ROUTE;
-      observeDuration(
-        metrics.httpServerDuration,
-        { http_request_method: method, http_route: routeLabel, http_response_status_code: status },
-        durationMs / 1000,
-        sampledTraceIds(span),
-      );
+      observeDuration(metrics.httpServerDuration, { http_request_method: method, http_route: routeLabel, http_response_status_code: status }, durationMs / 1000, sampledTraceIds(span));
       // Logged here, after the span's context has closed, so the ids are passed, not mixed in.
       logAccess(logger, ctx, { route: routeLabel, status, durationMs, ids });
     }

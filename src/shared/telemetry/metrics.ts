@@ -5,8 +5,8 @@
  */
 import { collectDefaultMetrics, Histogram, Registry, type LabelValues, type OpenMetricsContentType } from 'prom-client';
 
-export const HTTP_SERVER_DURATION = 'http_server_request_duration_seconds';
-export const HTTP_CLIENT_DURATION = 'http_client_request_duration_seconds';
+const HTTP_SERVER_DURATION = 'http_server_request_duration_seconds';
+const HTTP_CLIENT_DURATION = 'http_client_request_duration_seconds';
 
 /** The buckets the semantic conventions recommend for HTTP durations (seconds). */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -58,12 +58,7 @@ export function clientDurationHistogram(registry: Registry<OpenMetricsContentTyp
 }
 
 /** Observes a duration, with the trace of the request as exemplar when it was sampled. */
-export function observeDuration<T extends string>(
-  histogram: Histogram<T>,
-  labels: LabelValues<T>,
-  seconds: number,
-  exemplar: Record<string, string> | undefined,
-): void {
+export function observeDuration<T extends string>(histogram: Histogram<T>, labels: LabelValues<T>, seconds: number, exemplar: Record<string, string> | undefined): void {
   // prom-client's types name exemplar labels after the metric's own labels; any names are valid.
   histogram.observe({ labels, value: seconds, exemplarLabels: (exemplar ?? {}) as LabelValues<T> });
 }

@@ -8,7 +8,7 @@ import { propagation, type Context } from '@opentelemetry/api';
  * https://istio.io/latest/docs/tasks/observability/distributed-tracing/overview/
  * https://istio.io/latest/about/faq/distributed-tracing/
  */
-export const FORWARDED_HEADERS = [
+const FORWARDED_HEADERS = [
   'x-request-id',
   'traceparent',
   'tracestate',

@@ -4,12 +4,7 @@ export type WarningSink = (message: string, fields: Record<string, unknown>) => 
  * Wraps an error sink so a failure repeated on every batch (Zipkin down, say) is reported at
  * most once per interval, with the number of occurrences folded in since the last report.
  */
-export function throttledWarning(
-  message: string,
-  intervalMs: number,
-  sink: WarningSink,
-  now: () => number = Date.now,
-): (error: unknown) => void {
+export function throttledWarning(message: string, intervalMs: number, sink: WarningSink, now: () => number = Date.now): (error: unknown) => void {
   let lastReport = -Infinity;
   let suppressed = 0;
   return (error) => {

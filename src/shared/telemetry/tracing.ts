@@ -34,8 +34,7 @@ import { resourceFromAttributes, type Resource } from '@opentelemetry/resources'
 import { onTracingShutdown } from './tracing-shutdown.js';
 import { reportExportFailure } from './warnings.js';
 
-const packageVersion = (): string =>
-  (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const packageVersion = (): string => (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /**
  * The resource every span carries. service.version is the build: APP_VERSION, baked into the

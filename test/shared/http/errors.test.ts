@@ -24,7 +24,7 @@ describe('error responses', () => {
   it.each([
     ['a 5xx', Object.assign(new Error('boom'), {}), 500, 'Internal Server Error'],
     ['a 4xx with headers of its own', Object.assign(new Error('not today'), { status: 429, expose: true, headers: { 'Retry-After': '5' } }), 429, 'not today'],
-  ])('drop the headers set before %s, keep the security headers and the error\'s own', async (_what, error, status, message) => {
+  ])("drop the headers set before %s, keep the security headers and the error's own", async (_what, error, status, message) => {
     const res = await failingAfterHeaders(error).get('/cached').expect(status);
     expect(res.body).toEqual({ error: status === 500 ? 'Internal Server Error' : 'Too Many Requests', message });
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');

@@ -51,7 +51,26 @@ const method = fc.oneof(
   { arbitrary: fc.constant('GET'), weight: 6 },
   { arbitrary: fc.constantFrom('HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND', 'M-SEARCH', 'FOO'), weight: 3 },
 );
-const KNOWN_SEGMENTS = ['metrics', 'k8s-app-monitor-agent', 'k8s-app-monitor-test', 'api', 'assets', 'vendor', 'plotly.js', 'servicegraph', 'graph', 'dotgraph', 'openapi.json', 'api.html', 'healthz', 'readyz', 'test-app', '..', '.', ''];
+const KNOWN_SEGMENTS = [
+  'metrics',
+  'k8s-app-monitor-agent',
+  'k8s-app-monitor-test',
+  'api',
+  'assets',
+  'vendor',
+  'plotly.js',
+  'servicegraph',
+  'graph',
+  'dotgraph',
+  'openapi.json',
+  'api.html',
+  'healthz',
+  'readyz',
+  'test-app',
+  '..',
+  '.',
+  '',
+];
 const visibleAscii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 200 });
 
 const segment = fc.oneof(
@@ -60,7 +79,8 @@ const segment = fc.oneof(
   fc.string({ minLength: 60, maxLength: 400 }).map(encodeURIComponent), // oversized app names
   fc.stringMatching(/^[A-Za-z0-9_.%-]{1,20}$/), // raw, possibly broken percent-encoding
 );
-const path = fc.tuple(fc.array(segment, { maxLength: 5 }), fc.option(fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 30 }), { maxKeys: 3 })))
+const path = fc
+  .tuple(fc.array(segment, { maxLength: 5 }), fc.option(fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 30 }), { maxKeys: 3 })))
   .map(([segments, query]) => `/${segments.join('/')}${query ? `?${new URLSearchParams(query)}` : ''}`);
 const traceHeaders = fc.record(
   {
@@ -117,7 +137,9 @@ describe('hostile input', () => {
     agentPort = agentListening.port;
     closers.push(upstream.close, prometheus.close, client.close, () => agentListening.server.close());
   });
-  afterAll(() => closers.forEach((close) => close()));
+  afterAll(() => {
+    for (const close of closers) close();
+  });
 
   it('monitor-test: random requests never produce a 5xx, and every 4xx is JSON', () => checkSurface(testPort, 2000), 60_000);
 

@@ -61,7 +61,10 @@ describe('answers below the app', () => {
   });
 
   it('two Host headers: 400 JSON (RFC 9112 section 3.2)', async () => {
-    expectJsonError(await exchange(listening.port, 'GET /metrics HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n\r\n'), 400, { error: 'Bad Request', message: 'a request must carry one Host header, not several' });
+    expectJsonError(await exchange(listening.port, 'GET /metrics HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n\r\n'), 400, {
+      error: 'Bad Request',
+      message: 'a request must carry one Host header, not several',
+    });
   });
 
   it('HTTP/1.0 without Host is still served', async () => {

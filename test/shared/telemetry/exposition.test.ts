@@ -24,7 +24,9 @@ describe('metrics exposition', () => {
 
   it('renders OpenMetrics with trace-id exemplars and # EOF', async () => {
     const text = await render(metricsWithTraffic().registry, OPENMETRICS);
-    expect(text).toMatch(/^http_server_request_duration_seconds_bucket\{le="0\.005",http_request_method="GET",http_route="\/metrics",http_response_status_code="200"\} 1 # \{trace_id="0af7651916cd43dd8448eb211c80319c",span_id="b7ad6b7169203331"\} 0\.003 \d+/m);
+    expect(text).toMatch(
+      /^http_server_request_duration_seconds_bucket\{le="0\.005",http_request_method="GET",http_route="\/metrics",http_response_status_code="200"\} 1 # \{trace_id="0af7651916cd43dd8448eb211c80319c",span_id="b7ad6b7169203331"\} 0\.003 \d+/m,
+    );
     expect(text).toMatch(/^# TYPE widgets_made counter$/m);
     expect(text).toMatch(/^widgets_made_total 3$/m);
     expect(text.endsWith('# EOF\n')).toBe(true);

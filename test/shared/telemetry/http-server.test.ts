@@ -67,7 +67,13 @@ describe('SERVER spans', () => {
   });
 
   it('marks a 5xx span ERROR and records the exception, without telling the client', async () => {
-    const failing = { apps: [], sample: () => { throw new Error('simulation exploded'); }, latest: () => undefined };
+    const failing = {
+      apps: [],
+      sample: () => {
+        throw new Error('simulation exploded');
+      },
+      latest: () => undefined,
+    };
     const res = await client({ simulation: failing }).http.get('/metrics').expect(500);
     expect(res.body).toEqual({ error: 'Internal Server Error', message: 'Internal Server Error' });
     const [span] = spans.getFinishedSpans();
@@ -118,18 +124,34 @@ describe('server metrics', () => {
 describe('trace-linked logs', () => {
   it('puts trace_id and span_id on every line logged inside a request', async () => {
     const lines: Record<string, unknown>[] = [];
-    const destination = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
     const logger = createLogger({ name: 'test', level: 'info', destination });
     await client({ logger }).http.get('/metrics').set('traceparent', `00-${TRACE_ID}-${PARENT_ID}-01`).expect(200);
     const access = lines.find((line) => line.msg === 'request');
     expect(access).toMatchObject({ trace_id: TRACE_ID, span_id: spans.getFinishedSpans()[0]!.spanContext().spanId, route: '/metrics' });
   });
 
-  it('puts the request span\'s trace_id and span_id on the 5xx error line', async () => {
+  it("puts the request span's trace_id and span_id on the 5xx error line", async () => {
     const lines: Record<string, unknown>[] = [];
-    const destination = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
     const logger = createLogger({ name: 'test', level: 'info', destination });
-    const failing = { apps: [], sample: () => { throw new Error('simulation exploded'); }, latest: () => undefined };
+    const failing = {
+      apps: [],
+      sample: () => {
+        throw new Error('simulation exploded');
+      },
+      latest: () => undefined,
+    };
     await client({ logger, simulation: failing }).http.get('/metrics').set('traceparent', `00-${TRACE_ID}-${PARENT_ID}-01`).expect(500);
     const failure = lines.find((line) => line.msg === 'request failed');
     expect(failure).toMatchObject({ level: 'error', status: 500, err: { message: 'simulation exploded' } });

@@ -7,7 +7,7 @@ describe('the tracing resource', () => {
     expect(serviceResource({ APP_VERSION: '4ba6be6' }, 'pod-1').attributes).toEqual({ 'service.version': '4ba6be6', 'host.name': 'pod-1' });
   });
 
-  it('falls back to package.json\'s version when run outside an image', () => {
+  it("falls back to package.json's version when run outside an image", () => {
     const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(serviceResource({}, 'laptop').attributes['service.version']).toBe(version);
     expect(serviceResource({ APP_VERSION: ' ' }, 'laptop').attributes['service.version']).toBe(version);
