@@ -34,13 +34,12 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 USER 65532:65532
 
-# The image's entrypoint is node; tracing is preloaded before the app (--import). A young generation
-# of at most 8 MB per semi-space: on Node 24 V8 otherwise grows it under load until peak RSS is
-# ~60-75 MB higher (docs/performance.md).
+# The image's entrypoint is node; the command line is src/shared/node-command.ts's (tracing
+# preloaded before the app, the young generation bounded), which a test checks these match.
 FROM runtime AS k8s-app-monitor-test
 EXPOSE 3000 9464
-CMD ["--max-semi-space-size=8", "--import", "./dist/monitor-test/instrumentation.js", "dist/monitor-test/main.js"]
+CMD ["--max-semi-space-size=8", "--import", "./dist/monitor-test/instrumentation.js", "./dist/monitor-test/main.js"]
 
 FROM runtime AS k8s-app-monitor-agent
 EXPOSE 8888 9465
-CMD ["--max-semi-space-size=8", "--import", "./dist/monitor-agent/instrumentation.js", "dist/monitor-agent/main.js"]
+CMD ["--max-semi-space-size=8", "--import", "./dist/monitor-agent/instrumentation.js", "./dist/monitor-agent/main.js"]

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { serviceNodeArgs } from '../dist/shared/node-command.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const PINNED = cpus().length >= 2;
@@ -109,8 +110,8 @@ export const tracing = (sink) => ({ OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTE
  */
 export async function startService(service, sink, { env = {}, nodeArgs = [], dist = 'dist' } = {}) {
   const [port, metricsPort] = [await freePort(), await freePort()];
-  // --max-semi-space-size=8: as the Dockerfile's CMD and npm start run the services.
-  const child = start(process.execPath, ['--max-semi-space-size=8', ...nodeArgs, '--import', `./${dist}/${service}/instrumentation.js`, `${dist}/${service}/main.js`], {
+  // As the Dockerfile's CMD and npm start run the services (src/shared/node-command.ts).
+  const child = start(process.execPath, serviceNodeArgs(service, `./${dist}`, nodeArgs), {
     ...tracing(sink),
     PORT: String(port),
     METRICS_PORT: String(metricsPort),

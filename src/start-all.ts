@@ -4,25 +4,25 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { serviceNodeArgs } from './shared/node-command.js';
 import { exitUnlessSupportedNode } from './shared/node-version.js';
 
 exitUnlessSupportedNode();
 
 const { TEST_PORT = '3000', AGENT_PORT = '8888', TEST_METRICS_PORT = '9464', AGENT_METRICS_PORT = '9465' } = process.env;
 const services = [
-  { name: 'k8s-app-monitor-test', dir: 'monitor-test', env: { PORT: TEST_PORT, METRICS_PORT: TEST_METRICS_PORT } },
+  { name: 'k8s-app-monitor-test', dir: 'monitor-test' as const, env: { PORT: TEST_PORT, METRICS_PORT: TEST_METRICS_PORT } },
   {
     name: 'k8s-app-monitor-agent',
-    dir: 'monitor-agent',
+    dir: 'monitor-agent' as const,
     env: { PORT: AGENT_PORT, METRICS_PORT: AGENT_METRICS_PORT, SERVICE_NAME: 'localhost', APP_PORT: TEST_PORT },
   },
 ];
-const file = (dir: string, name: string): string => fileURLToPath(new URL(`./${dir}/${name}`, import.meta.url));
+const dist = fileURLToPath(new URL('.', import.meta.url)).replace(/\/$/, '');
 
-// Each service preloads its tracing (--import) before its app, with the image's young-generation
-// bound (see the Dockerfile).
+// Each service as the image runs it: tracing preloaded, the young generation bounded.
 const children: ChildProcess[] = services.map(({ dir, env }) =>
-  spawn(process.execPath, ['--max-semi-space-size=8', '--import', file(dir, 'instrumentation.js'), file(dir, 'main.js')], {
+  spawn(process.execPath, serviceNodeArgs(dir, dist), {
     stdio: 'inherit',
     env: { ...process.env, ...env },
   }),

@@ -3,7 +3,8 @@
  * one `GET /metrics` serves). Liberal like the sample reader: extra fields are ignored, a missing
  * domain is "". Names must be app names, since the agent puts them into URLs.
  */
-import { parseJson, readerAjv, SampleReadError } from './sample-reader.js';
+import { openapi } from '../shared/api/metric.js';
+import { parseJson, readerAjv, UpstreamDataError } from './sample-reader.js';
 
 export interface AppEntry {
   name: string;
@@ -23,7 +24,7 @@ const APP_LIST_SCHEMA = {
         type: 'object',
         required: ['name'],
         properties: {
-          name: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' },
+          name: openapi.components.schemas.AppName,
           domain: { type: 'string', maxLength: 253 },
         },
       },
@@ -35,6 +36,6 @@ let validate: ReturnType<typeof readerAjv.compile> | undefined;
 export function readAppList(body: Buffer | string, contentType: string | undefined): AppEntry[] {
   const value = parseJson(body, contentType);
   validate ??= readerAjv.compile(APP_LIST_SCHEMA);
-  if (!validate(value)) throw new SampleReadError('the metrics service sent an app list that does not match the schema');
+  if (!validate(value)) throw new UpstreamDataError('the metrics service sent an app list that does not match the schema');
   return (value as { apps: { name: string; domain?: string }[] }).apps.map(({ name, domain }) => ({ name, domain: domain ?? '' }));
 }

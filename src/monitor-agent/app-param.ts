@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN } from '../shared/api/metric.js';
+import { APP_NAME_RULE, isAppName } from '../shared/api/metric.js';
 
 /**
  * The `?app=` of the page, the data endpoint and the chart images: undefined for monitor-test's
@@ -8,8 +8,6 @@ import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN } from '../shared/api/metric.js';
 export function appParam(ctx: Context): string | undefined {
   const value = ctx.query.app;
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || value.length > APP_NAME_MAX_LENGTH || !APP_NAME_PATTERN.test(value)) {
-    ctx.throw(400, `app must be 1 to ${APP_NAME_MAX_LENGTH} characters of [A-Za-z0-9_.-]`);
-  }
+  if (!isAppName(value)) ctx.throw(400, `app must be ${APP_NAME_RULE}`);
   return value;
 }

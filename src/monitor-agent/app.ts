@@ -6,13 +6,13 @@ import { buildKoaApp } from '../shared/http/koa-app.js';
 import type { Readiness } from '../shared/http/probes.js';
 import type { StaticFiles } from '../shared/http/static-files.js';
 import { sampledTraceId } from '../shared/telemetry/trace-ids.js';
-import { clientDurationHistogram, type ServiceMetrics } from '../shared/telemetry/metrics.js';
+import type { ServiceMetrics } from '../shared/telemetry/metrics.js';
 import { forwardedHeaders } from '../shared/telemetry/propagation.js';
 import { withoutCredentials } from '../shared/url-credentials.js';
 import type { MonitorAgentConfig } from './config.js';
 import { appParam } from './app-param.js';
-import { chartRenderer, prefersImage } from './chart-routes.js';
-import { createServiceGraph } from './servicegraph/graph.js';
+import { chartRenderer, prefersImage } from './chart-responder.js';
+import type { ServiceGraphSource } from './servicegraph/graph.js';
 import { addServiceGraphRoutes } from './servicegraph/routes.js';
 import type { UpstreamClient } from './upstream.js';
 
@@ -22,6 +22,8 @@ export interface MonitorAgentDeps {
   upstream: UpstreamClient;
   staticFiles: StaticFiles;
   metrics: ServiceMetrics;
+  /** The service graph's source, when PROMETHEUS_URL is set; main.ts makes it and closes it. */
+  serviceGraph?: ServiceGraphSource | undefined;
 }
 
 /**
@@ -32,7 +34,6 @@ export interface MonitorAgentDeps {
 const PAGE_BASES = ['', '/k8s-app-monitor-agent', '/k8s-app-monitor-test'] as const;
 
 const PLOTLY_MAX_AGE_SECONDS = 24 * 60 * 60;
-const PROMETHEUS_TIMEOUT_MS = 5000;
 
 /** The base of Zipkin's UI as a directory URL, so `zipkin/traces/…` resolves under any path. */
 const zipkinBase = (url: URL): URL => {
@@ -45,9 +46,6 @@ export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): K
   const { upstream, staticFiles } = deps;
   const traceUrlBase = config.zipkinUiUrl && zipkinBase(config.zipkinUiUrl);
   const router = new Router({ strict: true });
-  const graphSource = config.prometheusUrl
-    ? createServiceGraph({ prometheusUrl: config.prometheusUrl, namespace: config.serviceGraphNamespace, timeoutMs: PROMETHEUS_TIMEOUT_MS, duration: clientDurationHistogram(deps.metrics.registry) })
-    : undefined;
   const charts = chartRenderer(deps.logger);
 
   /** One sample of `?app=` (monitor-test's default app without it), fetched inside a CLIENT span. */
@@ -86,7 +84,7 @@ export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): K
     });
     router.get(`${base}/assets/vendor/plotly.js`, (ctx) => staticFiles.send(ctx, 'vendor/plotly.js', { maxAgeSeconds: PLOTLY_MAX_AGE_SECONDS }));
     router.get(`${base}/assets/:file`, (ctx) => staticFiles.send(ctx, ctx.params.file ?? ''));
-    addServiceGraphRoutes(router, base, graphSource, staticFiles);
+    addServiceGraphRoutes(router, base, deps.serviceGraph, staticFiles);
   }
 
   return buildKoaApp({ ...deps, router });

@@ -1,30 +1,32 @@
 import { fileURLToPath } from 'node:url';
-import { createLogger } from '../shared/logger.js';
-import { runService } from '../shared/run-service.js';
-import { Readiness } from '../shared/http/probes.js';
 import { loadStaticFiles } from '../shared/http/static-files.js';
-import { clientDurationHistogram, createServiceMetrics } from '../shared/telemetry/metrics.js';
+import { runService } from '../shared/run-service.js';
+import { clientDurationHistogram } from '../shared/telemetry/metrics.js';
+import { redactedUrl } from '../shared/url-credentials.js';
 import { createApp } from './app.js';
 import { readMonitorAgentConfig } from './config.js';
+import { serviceGraphFromConfig } from './servicegraph/graph.js';
 import { createUpstreamClient } from './upstream.js';
-import { redactedUrl } from '../shared/url-credentials.js';
 
-await runService(() => {
-  const config = readMonitorAgentConfig(process.env);
-  const logger = createLogger({ name: 'k8s-app-monitor-agent', level: config.logLevel });
-  const readiness = new Readiness();
-  const metrics = createServiceMetrics();
-  const upstream = createUpstreamClient({ baseUrl: config.upstreamUrl, timeoutMs: config.upstreamTimeoutMs, duration: clientDurationHistogram(metrics.registry) });
-  const app = createApp(config, {
-    logger,
-    readiness,
-    metrics,
-    upstream,
-    staticFiles: loadStaticFiles(fileURLToPath(new URL('./public/', import.meta.url))),
-  });
-  logger.info(
-    { upstream: redactedUrl(config.upstreamUrl), prometheus: config.prometheusUrl && redactedUrl(config.prometheusUrl), zipkin_ui: config.zipkinUiUrl && redactedUrl(config.zipkinUiUrl) },
-    'reading samples from the upstream',
-  );
-  return { config, logger, readiness, metrics, port: config.port, handler: app.callback(), release: () => upstream.close() };
+await runService({
+  name: 'k8s-app-monitor-agent',
+  readConfig: readMonitorAgentConfig,
+  createApp: (config, parts) => {
+    // Both clients count their calls in the same client histogram, and both are closed after the drain.
+    const duration = clientDurationHistogram(parts.metrics.registry);
+    const upstream = createUpstreamClient({ baseUrl: config.upstreamUrl, timeoutMs: config.upstreamTimeoutMs, duration });
+    const serviceGraph = serviceGraphFromConfig(config, duration);
+    const app = createApp(config, { ...parts, upstream, serviceGraph, staticFiles: loadStaticFiles(fileURLToPath(new URL('./public/', import.meta.url))) });
+    parts.logger.info(
+      { upstream: redactedUrl(config.upstreamUrl), prometheus: config.prometheusUrl && redactedUrl(config.prometheusUrl), zipkin_ui: config.zipkinUiUrl && redactedUrl(config.zipkinUiUrl) },
+      'reading samples from the upstream',
+    );
+    return {
+      handler: app.callback(),
+      release: () => {
+        upstream.close();
+        serviceGraph?.close();
+      },
+    };
+  },
 });

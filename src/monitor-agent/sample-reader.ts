@@ -27,9 +27,9 @@ export interface Sample {
   domain: string;
 }
 
-/** Why a body was not a usable sample; the caller turns it into a 502. */
-export class SampleReadError extends Error {
-  override name = 'SampleReadError';
+/** Why an upstream body (a sample or an app list) was not usable; the caller turns it into a 502. */
+export class UpstreamDataError extends Error {
+  override name = 'UpstreamDataError';
 }
 
 /**
@@ -52,11 +52,11 @@ const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
 function checkContentType(contentType: string | undefined): void {
   if (contentType === undefined || contentType.trim() === '') return;
   const [mediaType = '', ...params] = contentType.split(';').map((part) => part.trim().toLowerCase());
-  if (!JSON_MEDIA_TYPE.test(mediaType)) throw new SampleReadError(`the metrics service sent ${mediaType.slice(0, 80) || 'an empty content type'}, not JSON`);
+  if (!JSON_MEDIA_TYPE.test(mediaType)) throw new UpstreamDataError(`the metrics service sent ${mediaType.slice(0, 80) || 'an empty content type'}, not JSON`);
   for (const param of params) {
     const [key, value = ''] = param.split('=').map((s) => s.trim());
     const charset = value.replace(/^"|"$/g, '');
-    if (key === 'charset' && !UTF8_CHARSETS.has(charset)) throw new SampleReadError(`the metrics service sent JSON in charset ${charset.slice(0, 40)}, not UTF-8`);
+    if (key === 'charset' && !UTF8_CHARSETS.has(charset)) throw new UpstreamDataError(`the metrics service sent JSON in charset ${charset.slice(0, 40)}, not UTF-8`);
   }
 }
 
@@ -67,19 +67,19 @@ export function parseJson(body: Buffer | string, contentType: string | undefined
   try {
     return JSON.parse(text);
   } catch {
-    throw new SampleReadError(`the metrics service sent invalid JSON (${contentType ?? 'no content type'})`);
+    throw new UpstreamDataError(`the metrics service sent invalid JSON (${contentType ?? 'no content type'})`);
   }
 }
 
 /**
  * One sample from a response body. Extra fields are dropped (never passed on), a missing
- * maxLatency stays missing, a missing host or domain becomes "". Throws SampleReadError for
+ * maxLatency stays missing, a missing host or domain becomes "". Throws UpstreamDataError for
  * wrong types, missing core values, values out of range and bodies that are not JSON.
  */
 export function readSample(body: Buffer | string, contentType: string | undefined): Sample {
   const value = parseJson(body, contentType);
   validate ??= readerAjv.compile(readerSchema);
-  if (!validate(value)) throw new SampleReadError('the metrics service sent a sample that does not match the schema');
+  if (!validate(value)) throw new UpstreamDataError('the metrics service sent a sample that does not match the schema');
   const raw = value as { performance_index: SamplePerformance; host?: string; app_name: string; domain?: string };
   const p = raw.performance_index;
   const performance: SamplePerformance = {

@@ -1,7 +1,7 @@
 import { ClientFailure, createUpstreamHttpClient, type ClientResponse } from '../shared/http/upstream-client.js';
 import type { ClientDurationHistogram } from '../shared/telemetry/metrics.js';
 import { readAppList, type AppEntry } from './app-list-reader.js';
-import { readSample, SampleReadError, type Sample } from './sample-reader.js';
+import { readSample, UpstreamDataError, type Sample } from './sample-reader.js';
 
 /** Why an upstream call failed; also the bounded `error_type` telemetry label. */
 export type UpstreamFailure = ClientFailure['kind'] | 'malformed_body' | 'unknown_app';
@@ -63,7 +63,7 @@ const asUpstreamRead =
     try {
       return read(body, headers['content-type']);
     } catch (error) {
-      throw error instanceof SampleReadError ? new UpstreamError('malformed_body', error.message) : error;
+      throw error instanceof UpstreamDataError ? new UpstreamError('malformed_body', error.message) : error;
     }
   };
 

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
-import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, openapi, type Metric } from '../shared/api/metric.js';
+import { APP_NAME_RULE, isAppName, openapi, type Metric } from '../shared/api/metric.js';
 import type { Logger } from '../shared/logger.js';
 import { buildKoaApp } from '../shared/http/koa-app.js';
 import type { Readiness } from '../shared/http/probes.js';
@@ -47,9 +47,7 @@ export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa
   });
   router.get('/metrics/:appname', ...faults, (ctx) => {
     const name = ctx.params.appname ?? '';
-    if (name.length > APP_NAME_MAX_LENGTH || !APP_NAME_PATTERN.test(name)) {
-      ctx.throw(400, `app name must be 1 to ${APP_NAME_MAX_LENGTH} characters of [A-Za-z0-9_.-]`);
-    }
+    if (!isAppName(name)) ctx.throw(400, `app name must be ${APP_NAME_RULE}`);
     const metric = metricOf(name);
     if (!metric) ctx.throw(404, `no app named ${name}`);
     ctx.set('Cache-Control', 'no-store');

@@ -1,5 +1,5 @@
 import { ConfigError, readCommonConfig, requireDistinctPorts, readFraction, readInteger, readPort, readString, type CommonConfig, type Env } from '../shared/config.js';
-import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN } from '../shared/api/metric.js';
+import { APP_NAME_RULE, isAppName } from '../shared/api/metric.js';
 
 export interface AppSpec {
   readonly name: string;
@@ -37,8 +37,8 @@ export function parseApps(value: string): AppSpec[] {
     .filter(Boolean)
     .map((entry) => {
       const [name = '', domain = '', ...rest] = entry.split(':');
-      if (rest.length > 0 || !APP_NAME_PATTERN.test(name) || name.length > APP_NAME_MAX_LENGTH || !DOMAIN_PATTERN.test(domain)) {
-        throw new ConfigError(`APPS entries must look like name:domain with [A-Za-z0-9_.-] characters (name at most ${APP_NAME_MAX_LENGTH}), got ${JSON.stringify(entry)}`);
+      if (rest.length > 0 || !isAppName(name) || !DOMAIN_PATTERN.test(domain)) {
+        throw new ConfigError(`APPS entries must look like name:domain, the name ${APP_NAME_RULE}, got ${JSON.stringify(entry)}`);
       }
       return { name, domain };
     });

@@ -1,51 +1,66 @@
 /**
- * The process side of a service, shared by both main.ts files: build the service (a bad setting
- * exits 78 with one line), listen on its public port and on METRICS_PORT, and shut down in the
- * right order on SIGTERM, SIGINT, SIGHUP or SIGUSR2: fail readiness, wait SHUTDOWN_DELAY_MS,
- * drain, then the service's own release and the span flush (after the drain, or the spans of the
- * drained requests would be lost).
+ * The one shape of both services, what each main.ts calls: read the configuration (a bad setting
+ * exits 78 with one line), make the parts every service has (logger, readiness, metrics), build
+ * the app, listen on its public port and on METRICS_PORT, and shut down in the right order on
+ * SIGTERM, SIGINT, SIGHUP or SIGUSR2: fail readiness, wait SHUTDOWN_DELAY_MS, drain, then the
+ * service's own release and the span flush (after the drain, or the spans of the drained requests
+ * would be lost).
  */
 import type { RequestListener } from 'node:http';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { ConfigError, type CommonConfig } from './config.js';
-import type { Logger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { exitUnlessSupportedNode } from './node-version.js';
 import { listen, drain, type Listening } from './server.js';
-import type { Readiness } from './http/probes.js';
+import { Readiness } from './http/probes.js';
 import { metricsEndpoint } from './telemetry/exposition.js';
-import type { ServiceMetrics } from './telemetry/metrics.js';
+import { createServiceMetrics, type ServiceMetrics } from './telemetry/metrics.js';
 import { shutdownTracing } from './telemetry/tracing-shutdown.js';
 import { reportTelemetryWarningsTo } from './telemetry/warnings.js';
 
-/** What a service's main.ts builds and hands over. */
-export interface Service {
-  config: CommonConfig;
+/** What every service has, made here and handed to its createApp. */
+export interface ServiceParts {
   logger: Logger;
   readiness: Readiness;
   metrics: ServiceMetrics;
-  /** The public port and its handler (the Koa app's callback). */
-  port: number;
+}
+
+/** What a service's createApp hands back: the public port's handler, and what to release. */
+export interface BuiltApp {
+  /** The Koa app's callback. */
   handler: RequestListener;
   /** The service's own shutdown work, run after the drain (e.g. close upstream connections). */
   release?: () => void;
 }
 
-export async function runService(build: () => Service | Promise<Service>): Promise<void> {
+export interface ServiceDefinition<C extends CommonConfig & { port: number }> {
+  /** The service's name: the logger's, and the spans' (set by the tracing preload). */
+  name: string;
+  /** Throws ConfigError, naming the setting, on a bad one. */
+  readConfig(env: NodeJS.ProcessEnv): C;
+  createApp(config: C, parts: ServiceParts): BuiltApp;
+}
+
+export async function runService<C extends CommonConfig & { port: number }>(definition: ServiceDefinition<C>): Promise<void> {
   // Also checked by the tracing preload; this covers a service started without it.
   exitUnlessSupportedNode();
-  let service: Service;
+  let config: C;
+  let parts: ServiceParts;
+  let app: BuiltApp;
   try {
-    service = await build();
+    config = definition.readConfig(process.env);
+    parts = { logger: createLogger({ name: definition.name, level: config.logLevel }), readiness: new Readiness(), metrics: createServiceMetrics() };
+    app = definition.createApp(config, parts);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`configuration error: ${error.message}\n`);
     process.exit(78); // EX_CONFIG (sysexits.h)
   }
-  const { config, logger, readiness, metrics } = service;
+  const { logger, readiness, metrics } = parts;
   // Exports run on timers started inside some request; log outside it, not under its trace id.
   reportTelemetryWarningsTo((message, fields) => context.with(ROOT_CONTEXT, () => logger.warn(fields, message)));
   const listeners = [
-    { name: 'http', port: service.port, handler: service.handler },
+    { name: 'http', port: config.port, handler: app.handler },
     { name: 'metrics', port: config.metricsPort, handler: metricsEndpoint(metrics.registry, (err) => logger.error({ err }, 'collecting metrics failed')) },
   ];
 
@@ -83,7 +98,7 @@ export async function runService(build: () => Service | Promise<Service>): Promi
       }, config.shutdownTimeoutMs).unref(),
     );
     const afterDrain = async () => {
-      service.release?.();
+      app.release?.();
       await shutdownTracing();
     };
     await Promise.race([afterDrain().catch((err: unknown) => logger.warn({ err }, 'flush after drain failed')), flushBound]);

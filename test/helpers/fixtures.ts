@@ -12,7 +12,8 @@ import { readMonitorAgentConfig } from '../../src/monitor-agent/config.js';
 import { createSimulation } from '../../src/monitor-test/simulation.js';
 import { seededRandom } from '../../src/monitor-test/random-walk.js';
 import type { UpstreamClient } from '../../src/monitor-agent/upstream.js';
-import { createServiceMetrics } from '../../src/shared/telemetry/metrics.js';
+import { clientDurationHistogram, createServiceMetrics } from '../../src/shared/telemetry/metrics.js';
+import { serviceGraphFromConfig } from '../../src/monitor-agent/servicegraph/graph.js';
 
 export const distPublic = (service: 'monitor-test' | 'monitor-agent'): string => fileURLToPath(new URL(`../../dist/${service}/public/`, import.meta.url));
 
@@ -59,13 +60,16 @@ export const APPS = [
 ];
 
 export function monitorAgentFixture(fetchMetric: UpstreamClient['fetchMetric'] = async () => SAMPLE, env: Record<string, string> = {}, fetchApps: UpstreamClient['fetchApps'] = async () => APPS) {
+  const config = readMonitorAgentConfig(env);
+  const metrics = createServiceMetrics();
   return {
-    config: readMonitorAgentConfig(env),
+    config,
     deps: {
       logger: silentLogger(),
       readiness: new Readiness(),
-      metrics: createServiceMetrics(),
+      metrics,
       upstream: { fetchMetric, fetchApps, close: () => {} },
+      serviceGraph: serviceGraphFromConfig(config, clientDurationHistogram(metrics.registry)),
       staticFiles: loadStaticFiles(distPublic('monitor-agent')),
     },
   };

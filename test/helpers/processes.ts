@@ -7,20 +7,21 @@ import { createServer } from 'node:net';
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { serviceNodeArgs, type ServiceDir } from '../../src/shared/node-command.js';
 
-const dist = (path: string): string => fileURLToPath(new URL(`../../dist/${path}`, import.meta.url));
+const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 
-export const MAIN = {
-  test: dist('monitor-test/main.js'),
-  agent: dist('monitor-agent/main.js'),
-  all: dist('start-all.js'),
+/** A service's command line as `npm start` and the image run it: node arguments, then its main.js. */
+const commandLine = (service: ServiceDir) => {
+  const args = serviceNodeArgs(service, DIST);
+  return { main: args.at(-1)!, nodeArgs: args.slice(0, -1) };
 };
+const COMMAND = { test: commandLine('monitor-test'), agent: commandLine('monitor-agent') };
+
+export const MAIN = { test: COMMAND.test.main, agent: COMMAND.agent.main, all: `${DIST}/start-all.js` };
 
 /** Node arguments that preload a service's tracing, exactly as `npm start` and the image do. */
-const PRELOAD = {
-  test: ['--max-semi-space-size=8', '--import', dist('monitor-test/instrumentation.js')],
-  agent: ['--max-semi-space-size=8', '--import', dist('monitor-agent/instrumentation.js')],
-};
+const PRELOAD = { test: COMMAND.test.nodeArgs, agent: COMMAND.agent.nodeArgs };
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSample, SampleReadError } from '../../src/monitor-agent/sample-reader.js';
+import { readSample, UpstreamDataError } from '../../src/monitor-agent/sample-reader.js';
 import { ORIGINAL_BODY, SAMPLE } from '../helpers/fixtures.js';
 
 const withPerformance = (fields: Record<string, unknown>) => JSON.stringify({ ...SAMPLE, performance_index: { ...SAMPLE.performance_index, ...fields } });
@@ -52,6 +52,6 @@ describe('the liberal sample reader', () => {
     ['markup as app name', 'application/json', JSON.stringify({ ...SAMPLE, app_name: '<script>' })],
     ['an array', 'application/json', '[]'],
   ])('rejects %s', (_label, contentType, body) => {
-    expect(() => readSample(body, contentType)).toThrow(SampleReadError);
+    expect(() => readSample(body, contentType)).toThrow(UpstreamDataError);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Everything that draws a chart, loaded together on the first chart request (chart-routes.ts
+ * Everything that draws a chart, loaded together on the first chart request (chart-responder.ts
  * imports this module lazily): opentype.js and the font cost the agent's start-up ~0.3 s and
  * ~25 MB that an agent serving only the page never needs.
  */

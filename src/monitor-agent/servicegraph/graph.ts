@@ -42,6 +42,14 @@ export function createServiceGraph(options: { prometheusUrl: URL; namespace: str
 
 export type ServiceGraphSource = ReturnType<typeof createServiceGraph>;
 
+/** How long the service graph waits for Prometheus. */
+const PROMETHEUS_TIMEOUT_MS = 5000;
+
+/** The agent's service graph from its settings: none without PROMETHEUS_URL. */
+export function serviceGraphFromConfig(config: { prometheusUrl: URL | undefined; serviceGraphNamespace: string | undefined }, duration?: ClientDurationHistogram): ServiceGraphSource | undefined {
+  return config.prometheusUrl ? createServiceGraph({ prometheusUrl: config.prometheusUrl, namespace: config.serviceGraphNamespace, timeoutMs: PROMETHEUS_TIMEOUT_MS, duration }) : undefined;
+}
+
 /**
  * With a mesh, the edges come from Istio's standard metric, as the old addon's did (reported by
  * the destination's proxy, so each request counts once). Without one, they come from the

@@ -1,7 +1,7 @@
-import { STATUS_CODES } from 'node:http';
 import { trace } from '@opentelemetry/api';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
+import { clientMessage, errorBody } from './error-body.js';
 import { SECURITY_HEADER_NAMES } from './security-headers.js';
 
 /**
@@ -13,9 +13,7 @@ const KEPT_ON_ERROR = new Set([...SECURITY_HEADER_NAMES, 'connection', 'traceres
 interface HttpErrorLike {
   status?: unknown;
   statusCode?: unknown;
-  expose?: unknown;
   headers?: unknown;
-  message?: unknown;
 }
 
 /** The HTTP status an error stands for: its own 4xx/5xx status, else 500. */
@@ -28,7 +26,7 @@ export function statusOf(error: unknown): number {
 function send(ctx: Parameters<Middleware>[0], status: number, message: string): void {
   ctx.status = status;
   ctx.type = 'application/json';
-  ctx.body = { error: STATUS_CODES[status] ?? 'Error', message };
+  ctx.body = errorBody(status, message);
 }
 
 /**
@@ -51,8 +49,7 @@ export function errorHandler(logger: Logger): Middleware {
       }
     } catch (error) {
       const status = statusOf(error);
-      const { expose, headers, message } = (error ?? {}) as HttpErrorLike;
-      const safe = expose === true && typeof message === 'string';
+      const { headers } = (error ?? {}) as HttpErrorLike;
       if (status >= 500) {
         logger.error({ err: error, status }, 'request failed');
         trace.getActiveSpan()?.recordException(error as Error);
@@ -60,7 +57,7 @@ export function errorHandler(logger: Logger): Middleware {
       if (ctx.headerSent || !ctx.writable) return; // nothing more can be said on this response
       for (const name of ctx.res.getHeaderNames()) if (!KEPT_ON_ERROR.has(name)) ctx.res.removeHeader(name);
       if (headers && typeof headers === 'object') ctx.set(headers as Record<string, string>);
-      send(ctx, status, safe ? (message as string) : (STATUS_CODES[status] ?? 'Error'));
+      send(ctx, status, clientMessage(error, status));
     }
   };
 }

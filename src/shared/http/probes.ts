@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { isReadMethod } from './error-body.js';
 
 /** Whether the process should get traffic. It only ever goes from ready to not ready. */
 export class Readiness {
@@ -22,7 +23,7 @@ export function probes(readiness: Readiness): Middleware {
   return function answerProbes(ctx, next) {
     // While draining, tell keep-alive clients to reconnect (to another pod) after this answer.
     if (!readiness.ready) ctx.set('Connection', 'close');
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    if (!isReadMethod(ctx.method)) return next();
     if (ctx.path === '/healthz') {
       ctx.body = { status: 'ok' };
     } else if (ctx.path === '/readyz') {

@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { isReadMethod } from './error-body.js';
 
 /**
  * Both services are read-only. Any method but GET/HEAD gets 405 with an Allow header, whatever the
@@ -11,7 +12,7 @@ import type { Middleware } from 'koa';
  */
 export function acceptOnlyReads(): Middleware {
   return function guardReadOnly(ctx, next) {
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+    if (!isReadMethod(ctx.method)) {
       ctx.throw(405, `method ${ctx.method.slice(0, 20)} is not allowed; use GET`, {
         headers: { Allow: 'GET, HEAD' },
       });

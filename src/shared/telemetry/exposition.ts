@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Registry, type RegistryContentType } from 'prom-client';
+import { errorBody, isReadMethod } from '../http/error-body.js';
 
 type Format = typeof Registry.OPENMETRICS_CONTENT_TYPE | typeof Registry.PROMETHEUS_CONTENT_TYPE;
 
@@ -43,8 +44,8 @@ function asOpenMetrics(metric: Renderable): Renderable {
 /** The admin port's handler: `GET /metrics` only. It is never the public port. */
 export function metricsEndpoint(registry: Registry<RegistryContentType>, onError: (error: unknown) => void): RequestListener {
   return (request: IncomingMessage, response: ServerResponse) => {
-    if (request.url?.split('?')[0] !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) {
-      response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not Found","message":"metrics are at GET /metrics"}');
+    if (request.url?.split('?')[0] !== '/metrics' || !isReadMethod(request.method)) {
+      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify(errorBody(404, 'metrics are at GET /metrics')));
       return;
     }
     const format = negotiateFormat(request.headers.accept);
@@ -52,7 +53,7 @@ export function metricsEndpoint(registry: Registry<RegistryContentType>, onError
       (body) => response.writeHead(200, { 'content-type': format, 'cache-control': 'no-store' }).end(request.method === 'HEAD' ? undefined : body),
       (error: unknown) => {
         onError(error);
-        response.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"Internal Server Error","message":"collecting metrics failed"}');
+        response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify(errorBody(500, 'collecting metrics failed')));
       },
     );
   };

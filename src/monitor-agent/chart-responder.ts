@@ -4,7 +4,7 @@
  * HTML (an <img src>, `curl -H 'Accept: image/png'`), as the seed's Go agent answered there.
  */
 import type { Context } from 'koa';
-import { STATUS_CODES } from 'node:http';
+import { clientMessage } from '../shared/http/error-body.js';
 import { statusOf } from '../shared/http/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Drawing } from './chart/drawing.js';
@@ -42,11 +42,9 @@ export function chartRenderer(logger: Logger): ChartRenderer {
         // A client that asked for JSON gets the usual { error, message } from the error handler.
         if (ctx.accepts(MEDIA_TYPES[format], 'application/json') === 'application/json') throw error;
         const status = statusOf(error);
-        const { expose, message } = error as { expose?: unknown; message?: unknown };
         if (status >= 500) logger.error({ err: error, status }, 'chart failed');
-        const safeMessage = expose === true && typeof message === 'string' ? message : (STATUS_CODES[status] ?? 'Error');
         ctx.status = status;
-        drawing = chart.errorChart(status, safeMessage);
+        drawing = chart.errorChart(status, clientMessage(error, status));
       }
       ctx.type = MEDIA_TYPES[format];
       ctx.body = format === 'svg' ? chart.svg(drawing) : chart.png(drawing);
