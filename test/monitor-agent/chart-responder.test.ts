@@ -99,7 +99,7 @@ describe('server-rendered charts', () => {
     ).text;
     expect(svg).not.toContain('>MaxLatency</text>');
     expect(svg).toContain('MaxLatency: not reported by this server');
-    expect(svgTitle(svg)).toBe('test-app,test-domain,');
+    expect(svgTitle(svg)).toBe('test-app,test-domain');
   });
 
   it.each([

@@ -99,6 +99,25 @@ describe.skipIf(!browserAvailable())('the chart page in a real browser', () => {
     }
   });
 
+  it("keeps every history panel's title clear of Plotly's mode bar", async () => {
+    const { page } = await open(`${agent.url}/`);
+    try {
+      await page.waitForSelector('#history .annotation-text');
+      await page.hover('#history');
+      const box = (locator: ReturnType<Page['locator']>) => locator.boundingBox().then((b) => b!);
+      const modebar = await box(page.locator('#history .modebar'));
+      const titles = page.locator('#history .annotation-text');
+      expect(await titles.count()).toBe(4);
+      for (let i = 0; i < 4; i++) {
+        const title = await box(titles.nth(i));
+        const overlaps = title.x < modebar.x + modebar.width && modebar.x < title.x + title.width && title.y < modebar.y + modebar.height && modebar.y < title.y + title.height;
+        expect(overlaps, await titles.nth(i).textContent()).toBe(false);
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
   it('shows a fresh sample on every load', async () => {
     const { page } = await open(`${agent.url}/`);
     try {
@@ -219,6 +238,16 @@ describe.skipIf(!browserAvailable())('the chart page with a hostile upstream', (
     await page.click('#refresh');
     await page.waitForSelector('#chart[data-state="ok"]');
     expect(await page.locator('#chart .gtitle').textContent()).toBe('a,d,h');
+    await page.close();
+  });
+
+  it('titles a sample without a host "app,domain", with no dangling comma', async () => {
+    respond = () => sample({ host: '' });
+    const page = await browser.newPage();
+    await page.goto(`${agent.url}/`);
+    await page.waitForSelector('#chart[data-state="ok"]');
+    expect(await page.locator('#chart .gtitle').textContent()).toBe('a,d');
+    respond = () => sample({});
     await page.close();
   });
 });

@@ -50,7 +50,8 @@ function fitText(value: string, maxWidth: number, size: number, width: (text: st
   return `${chars.slice(0, low).join('')}…`;
 }
 
-const chartTitle = (sample: Sample): string => `${sample.app_name},${sample.domain},${sample.host}`;
+/** "app,domain,host" as the seed titled it, without the empty parts (a host may be unset). */
+const chartTitle = (sample: Sample): string => [sample.app_name, sample.domain, sample.host].filter(Boolean).join(',');
 
 export function barChart(sample: Sample, width: (text: string, size: number) => number): Drawing {
   const p = sample.performance_index;

@@ -67,7 +67,8 @@ async function refresh() {
   }
   const metric = await response.json();
   if (app !== currentApp()) return; // the user switched apps while this sample was on its way
-  const title = `${metric.app_name},${metric.domain},${metric.host}`;
+  // "app,domain,host" as the seed titled it, without the empty parts (a host may be unset).
+  const title = [metric.app_name, metric.domain, metric.host].filter(Boolean).join(',');
   await drawBars(chart, metric, title);
   await samples.add(metric);
   chart.dataset.state = 'ok';

@@ -30,7 +30,9 @@ export function createHistory(element) {
     const layout = {
       height: 200,
       showlegend: false,
-      margin: { t: 28, r: 16, b: 32, l: 48 },
+      // Plotly's mode bar stands upright in the right margin, clear of the last panel's title.
+      modebar: { orientation: 'v' },
+      margin: { t: 28, r: 40, b: 32, l: 48 },
       grid: { rows: 1, columns: PANELS.length, pattern: 'independent' },
       annotations: [],
     };
