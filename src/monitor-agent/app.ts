@@ -8,7 +8,7 @@ import type { StaticFiles } from '../shared/http/static-files.js';
 import { sampledTraceId } from '../shared/telemetry/trace-ids.js';
 import type { ServiceMetrics } from '../shared/telemetry/metrics.js';
 import { forwardedHeaders } from '../shared/telemetry/propagation.js';
-import { withoutCredentials } from '../shared/url-credentials.js';
+import { withoutCredentials } from './url-credentials.js';
 import type { MonitorAgentConfig } from './config.js';
 import { appParam } from './app-param.js';
 import { chartRenderer, prefersImage } from './chart-responder.js';

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { loadStaticFiles } from '../shared/http/static-files.js';
 import { runService } from '../shared/run-service.js';
 import { clientDurationHistogram } from '../shared/telemetry/metrics.js';
-import { redactedUrl } from '../shared/url-credentials.js';
+import { redactedUrl } from './url-credentials.js';
 import { createApp } from './app.js';
 import { readMonitorAgentConfig } from './config.js';
 import { serviceGraphFromConfig } from './servicegraph/graph.js';

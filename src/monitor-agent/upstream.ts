@@ -1,4 +1,4 @@
-import { ClientFailure, createUpstreamHttpClient, type ClientResponse } from '../shared/http/upstream-client.js';
+import { ClientFailure, createUpstreamHttpClient, type ClientResponse } from './outbound/http-client.js';
 import type { ClientDurationHistogram } from '../shared/telemetry/metrics.js';
 import { readAppList, type AppEntry } from './app-list-reader.js';
 import { readSample, UpstreamDataError, type Sample } from './sample-reader.js';

@@ -111,7 +111,7 @@ describe.skipIf(!browserAvailable())('the chart page in a real browser', () => {
       for (let i = 0; i < 4; i++) {
         const title = await box(titles.nth(i));
         const overlaps = title.x < modebar.x + modebar.width && modebar.x < title.x + title.width && title.y < modebar.y + modebar.height && modebar.y < title.y + title.height;
-        expect(overlaps, await titles.nth(i).textContent()).toBe(false);
+        expect(overlaps, (await titles.nth(i).textContent()) ?? `title ${i}`).toBe(false);
       }
     } finally {
       await page.close();

@@ -1,4 +1,4 @@
-import { ClientFailure, createUpstreamHttpClient, type ClientResponse } from '../../shared/http/upstream-client.js';
+import { ClientFailure, createUpstreamHttpClient, type ClientResponse } from '.././outbound/http-client.js';
 import type { ClientDurationHistogram } from '../../shared/telemetry/metrics.js';
 
 /** One sample of an instant-vector result; labels in a null-prototype map (`__proto__` is a label like any other). */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClientFailure, createUpstreamHttpClient } from '../../../src/shared/http/upstream-client.js';
+import { ClientFailure, createUpstreamHttpClient } from '../../../src/monitor-agent/outbound/http-client.js';
 import { startServer } from '../../helpers/fixtures.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];

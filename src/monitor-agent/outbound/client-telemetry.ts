@@ -1,7 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { observeDuration, type ClientDurationHistogram } from './metrics.js';
-import { injectTraceContext } from './propagation.js';
-import { sampledTraceIds } from './trace-ids.js';
+import { observeDuration, type ClientDurationHistogram } from '../../shared/telemetry/metrics.js';
+import { injectTraceContext } from '../../shared/telemetry/propagation.js';
+import { sampledTraceIds } from '../../shared/telemetry/trace-ids.js';
 import { redactedUrl } from '../url-credentials.js';
 
 const tracer = trace.getTracer('k8s-app-monitor');

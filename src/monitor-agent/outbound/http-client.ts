@@ -1,7 +1,7 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import { tracedGet } from '../telemetry/http-client.js';
-import type { ClientDurationHistogram } from '../telemetry/metrics.js';
+import { tracedGet } from './client-telemetry.js';
+import type { ClientDurationHistogram } from '../../shared/telemetry/metrics.js';
 
 /** Why a call failed before the caller could read the answer; also the bounded `error_type` label. */
 export type ClientFailureKind = 'timeout' | 'connection_refused' | 'dns' | 'network' | 'http_status' | 'body_too_large';
