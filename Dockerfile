@@ -26,9 +26,12 @@ FROM gcr.io/distroless/nodejs${NODE_MAJOR}-debian12:nonroot AS runtime
 # The build's version: CI passes the short git SHA it tags the image with, so spans'
 # service.version and the pods' version label (the image tag, in k8s/base) name the same build.
 ARG APP_VERSION=dev
-LABEL org.opencontainers.image.version=${APP_VERSION}
+# The full commit and the build time, for GET /version (the build context has no .git).
+ARG GIT_COMMIT=
+ARG BUILD_TIME=
+LABEL org.opencontainers.image.version=${APP_VERSION} org.opencontainers.image.revision=${GIT_COMMIT} org.opencontainers.image.created=${BUILD_TIME}
 WORKDIR /app
-ENV NODE_ENV=production APP_VERSION=${APP_VERSION}
+ENV NODE_ENV=production APP_VERSION=${APP_VERSION} GIT_COMMIT=${GIT_COMMIT} BUILD_TIME=${BUILD_TIME}
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

@@ -4,6 +4,7 @@
 // Compressing Plotly takes a few seconds, so an output newer than its source is kept.
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -56,3 +57,17 @@ for (const service of ['monitor-test', 'monitor-agent']) {
 const fontPackage = dirname(require.resolve('dejavu-fonts-ttf/package.json'));
 copy(join(fontPackage, 'ttf', 'DejaVuSans.ttf'), join('dist', 'monitor-agent', 'fonts', 'DejaVuSans.ttf'));
 copy(join(fontPackage, 'LICENSE'), join('dist', 'monitor-agent', 'fonts', 'LICENSE'));
+
+// What GET /version reports about the build (src/shared/version-info.ts): the commit when built
+// from a git checkout (the image's build has no .git: GIT_COMMIT, a build argument, says it), the
+// build time, and the OpenTelemetry packages the services run with.
+const gitCommit = spawnSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' });
+const otelVersion = (name) => JSON.parse(readFileSync(join('node_modules', name, 'package.json'), 'utf8')).version;
+writeFileSync(
+  join('dist', 'build-info.json'),
+  `${JSON.stringify({
+    commit: gitCommit.status === 0 ? gitCommit.stdout.trim() : null,
+    buildTime: new Date().toISOString(),
+    opentelemetry: Object.fromEntries(['@opentelemetry/api', '@opentelemetry/sdk-node', '@opentelemetry/exporter-zipkin'].map((name) => [name, otelVersion(name)])),
+  })}\n`,
+);

@@ -7,6 +7,7 @@ import type { Readiness } from '../shared/http/probes.js';
 import type { StaticFiles } from '../shared/http/static-files.js';
 import { sampledTraceId } from '../shared/telemetry/trace-ids.js';
 import type { ServiceMetrics } from '../shared/telemetry/metrics.js';
+import type { VersionInfo } from '../shared/version-info.js';
 import { forwardedHeaders } from '../shared/telemetry/propagation.js';
 import { withoutCredentials } from './url-credentials.js';
 import type { MonitorAgentConfig } from './config.js';
@@ -22,6 +23,7 @@ export interface MonitorAgentDeps {
   upstream: UpstreamClient;
   staticFiles: StaticFiles;
   metrics: ServiceMetrics;
+  version: VersionInfo;
   /** The service graph's source, when PROMETHEUS_URL is set; main.ts makes it and closes it. */
   serviceGraph?: ServiceGraphSource | undefined;
 }

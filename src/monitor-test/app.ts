@@ -6,6 +6,7 @@ import { buildKoaApp } from '../shared/http/koa-app.js';
 import type { Readiness } from '../shared/http/probes.js';
 import type { StaticFiles } from '../shared/http/static-files.js';
 import type { ServiceMetrics } from '../shared/telemetry/metrics.js';
+import type { VersionInfo } from '../shared/version-info.js';
 import { renderApiPage } from './api-page.js';
 import { injectFaults } from './faults.js';
 import { registerSimulatedMetrics } from './simulated-metrics.js';
@@ -19,6 +20,7 @@ export interface MonitorTestDeps {
   simulation: Simulation;
   staticFiles: StaticFiles;
   metrics: ServiceMetrics;
+  version: VersionInfo;
   /** Where injected faults draw their chances and jitter; tests pass a seeded generator. */
   random?: Random;
 }

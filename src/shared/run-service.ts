@@ -16,6 +16,7 @@ import { Readiness } from './http/probes.js';
 import { metricsEndpoint } from './telemetry/exposition.js';
 import { createServiceMetrics, type ServiceMetrics } from './telemetry/metrics.js';
 import { shutdownTracing } from './telemetry/tracing-shutdown.js';
+import { readVersionInfo, type VersionInfo } from './version-info.js';
 import { reportTelemetryWarningsTo } from './telemetry/warnings.js';
 
 /** What every service has, made here and handed to its createApp. */
@@ -23,6 +24,8 @@ export interface ServiceParts {
   logger: Logger;
   readiness: Readiness;
   metrics: ServiceMetrics;
+  /** What GET /version answers. */
+  version: VersionInfo;
 }
 
 /** What a service's createApp hands back: the public port's handler, and what to release. */
@@ -49,7 +52,7 @@ export async function runService<C extends CommonConfig & { port: number }>(defi
   let app: BuiltApp;
   try {
     config = definition.readConfig(process.env);
-    parts = { logger: createLogger({ name: definition.name, level: config.logLevel }), readiness: new Readiness(), metrics: createServiceMetrics() };
+    parts = { logger: createLogger({ name: definition.name, level: config.logLevel }), readiness: new Readiness(), metrics: createServiceMetrics(), version: readVersionInfo(definition.name, process.env) };
     app = definition.createApp(config, parts);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

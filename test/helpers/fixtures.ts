@@ -13,6 +13,7 @@ import { createSimulation } from '../../src/monitor-test/simulation.js';
 import { seededRandom } from '../../src/monitor-test/random-walk.js';
 import type { UpstreamClient } from '../../src/monitor-agent/upstream.js';
 import { clientDurationHistogram, createServiceMetrics } from '../../src/shared/telemetry/metrics.js';
+import { readVersionInfo } from '../../src/shared/version-info.js';
 import { serviceGraphFromConfig } from '../../src/monitor-agent/servicegraph/graph.js';
 
 export const distPublic = (service: 'monitor-test' | 'monitor-agent'): string => fileURLToPath(new URL(`../../dist/${service}/public/`, import.meta.url));
@@ -25,6 +26,7 @@ export function monitorTestFixture(env: Record<string, string> = {}) {
       logger: silentLogger(),
       readiness: new Readiness(),
       metrics: createServiceMetrics(),
+      version: readVersionInfo('k8s-app-monitor-test', {}),
       simulation: createSimulation(config.apps, seededRandom(42)),
       staticFiles: loadStaticFiles(distPublic('monitor-test')),
     },
@@ -68,6 +70,7 @@ export function monitorAgentFixture(fetchMetric: UpstreamClient['fetchMetric'] =
       logger: silentLogger(),
       readiness: new Readiness(),
       metrics,
+      version: readVersionInfo('k8s-app-monitor-agent', {}),
       upstream: { fetchMetric, fetchApps, close: () => {} },
       serviceGraph: serviceGraphFromConfig(config, clientDurationHistogram(metrics.registry)),
       staticFiles: loadStaticFiles(distPublic('monitor-agent')),

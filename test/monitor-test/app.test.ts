@@ -93,7 +93,7 @@ describe('monitor-test routes', () => {
     const { http } = client();
     const doc = await http.get('/openapi.json').expect(200);
     expect(doc.body.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.body.paths)).toEqual(['/metrics', '/apps', '/metrics/{appname}']);
+    expect(Object.keys(doc.body.paths)).toEqual(['/metrics', '/apps', '/metrics/{appname}', '/version']);
     const page = await http
       .get('/api.html')
       .expect(200)

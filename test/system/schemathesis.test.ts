@@ -25,7 +25,7 @@ describe.skipIf(!schemathesis)('schemathesis against the OpenAPI document', () =
       expect(output, output.slice(-3000)).toMatch(/No issues found/);
       // Every operation of the document is exercised: GET /metrics, /metrics/{appname}, /apps.
       const operations = Object.values(openapi.paths).reduce((n, path) => n + Object.keys(path).length, 0);
-      expect(operations).toBe(3);
+      expect(operations).toBe(4);
       expect(output).toMatch(new RegExp(`${operations} selected / ${operations} total`));
       expect(result.status).toBe(0);
     } finally {

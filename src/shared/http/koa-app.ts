@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import type { Logger } from '../logger.js';
 import { serverTelemetry } from '../telemetry/http-server.js';
 import type { ServiceMetrics } from '../telemetry/metrics.js';
+import type { VersionInfo } from '../version-info.js';
 import { errorHandler } from './errors.js';
 import { probes, type Readiness } from './probes.js';
 import { acceptOnlyReads } from './read-only-guard.js';
@@ -13,6 +14,8 @@ export interface AppParts {
   readiness: Readiness;
   router: Router;
   metrics: ServiceMetrics;
+  /** What GET /version answers. */
+  version: VersionInfo;
 }
 
 /**
@@ -22,7 +25,11 @@ export interface AppParts {
  * status; nothing above it throws), the read-only guard, routes. Few layers, on purpose: each
  * costs a promise and a closure per request (see bench/).
  */
-export function buildKoaApp({ logger, readiness, router, metrics }: AppParts): Koa {
+export function buildKoaApp({ logger, readiness, router, metrics, version }: AppParts): Koa {
+  router.get('/version', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = version;
+  });
   const app = new Koa();
   // Errors are answered and logged by errorHandler; koa's own handler would print to stderr.
   app.silent = true;

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/shared/logger.js';
 import { buildKoaApp } from '../../../src/shared/http/koa-app.js';
+import { readVersionInfo } from '../../../src/shared/version-info.js';
 import { Readiness } from '../../../src/shared/http/probes.js';
 import { CONTENT_SECURITY_POLICY } from '../../../src/shared/http/security-headers.js';
 import { createServiceMetrics } from '../../../src/shared/telemetry/metrics.js';
@@ -17,7 +18,7 @@ function failingAfterHeaders(error: Error & { status?: number; expose?: boolean;
     ctx.set('X-Partial', 'yes');
     throw error;
   });
-  return request(buildKoaApp({ logger: silentLogger(), readiness: new Readiness(), router, metrics: createServiceMetrics() }).callback());
+  return request(buildKoaApp({ logger: silentLogger(), readiness: new Readiness(), router, metrics: createServiceMetrics(), version: readVersionInfo('test', {}) }).callback());
 }
 
 describe('error responses', () => {
