@@ -8,11 +8,10 @@ import type { StaticFiles } from '../shared/http/static-files.js';
 import type { ServiceMetrics } from '../shared/telemetry/metrics.js';
 import type { VersionInfo } from '../shared/version-info.js';
 import { renderApiPage } from './api-page.js';
-import { injectFaults } from './faults.js';
+import type { Faults } from './faults.js';
 import { registerSimulatedMetrics } from './simulated-metrics.js';
 import type { MonitorTestConfig } from './config.js';
 import type { Simulation } from './simulation.js';
-import type { Random } from './random-walk.js';
 
 export interface MonitorTestDeps {
   logger: Logger;
@@ -21,8 +20,8 @@ export interface MonitorTestDeps {
   staticFiles: StaticFiles;
   metrics: ServiceMetrics;
   version: VersionInfo;
-  /** Where injected faults draw their chances and jitter; tests pass a seeded generator. */
-  random?: Random;
+  /** The faults in force, set at start-up by FAULT_* and at run time on the admin port's /faults. */
+  faults: Faults;
 }
 
 export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa {
@@ -39,15 +38,16 @@ export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa
   };
 
   const router = new Router({ strict: true });
-  const faults = injectFaults(config.faults, deps.random);
-  router.get('/metrics', ...faults, (ctx) => {
+  // Faults apply to the metric routes only, per app: the default app's on /metrics.
+  const maybeFail = deps.faults.middleware((ctx) => ctx.params.appname ?? defaultApp.name);
+  router.get('/metrics', maybeFail, (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = metricOf(defaultApp.name);
   });
   router.get('/metrics/', (ctx) => {
     ctx.throw(400, 'app name must not be empty');
   });
-  router.get('/metrics/:appname', ...faults, (ctx) => {
+  router.get('/metrics/:appname', maybeFail, (ctx) => {
     const name = ctx.params.appname ?? '';
     if (!isAppName(name)) ctx.throw(400, `app name must be ${APP_NAME_RULE}`);
     const metric = metricOf(name);

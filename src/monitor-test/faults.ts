@@ -5,22 +5,69 @@ import type { FaultConfig } from './config.js';
 import type { Random } from './random-walk.js';
 
 /**
- * Faults on purpose (FAULT_ERROR_RATE, FAULT_DELAY_MS, FAULT_DELAY_JITTER_MS), so that dashboards,
- * alerts, Istio's retries and the agent's timeouts can be watched working. An injected error is a
- * 500 that says so, and its span carries `fault.injected`. Nothing is injected by default, and then
- * there is no middleware at all: the metrics routes are the hot path.
+ * Faults on purpose, so that dashboards, alerts, Istio's retries and the agent's timeouts can be
+ * watched working, and timed (npm run drill). A fault is an error rate (answered 500, saying so),
+ * a delay and a jitter, for every app or for one. FAULT_ERROR_RATE, FAULT_DELAY_MS and
+ * FAULT_DELAY_JITTER_MS set the fault every app starts with; at run time the admin port's
+ * /faults (fault-admin.ts) replaces and clears them. Each faulty answer's span carries
+ * `fault.injected`.
  */
-export function injectFaults(faults: FaultConfig, random: Random = Math.random): Middleware[] {
-  if (faults.delayMs === 0 && faults.delayJitterMs === 0 && faults.errorRate === 0) return [];
-  return [
-    async function maybeFail(ctx, next) {
-      const delay = faults.delayMs + Math.round(random() * faults.delayJitterMs);
-      if (delay > 0) await sleep(delay);
-      if (faults.errorRate > 0 && random() < faults.errorRate) {
-        trace.getActiveSpan()?.setAttribute('fault.injected', true);
-        ctx.throw(500, 'injected fault (FAULT_ERROR_RATE)', { expose: true });
-      }
-      await next();
+export interface Fault {
+  errorRate: number;
+  delayMs: number;
+  jitterMs: number;
+}
+
+export interface FaultSet {
+  /** The fault of every app, and the app-specific ones that replace it for their app. */
+  all: Fault | undefined;
+  apps: Map<string, Fault>;
+}
+
+const isActive = (fault: Fault): boolean => fault.errorRate > 0 || fault.delayMs > 0 || fault.jitterMs > 0;
+
+export interface Faults {
+  /** The middleware for the metric routes; `appOf` names the app a request asks for. */
+  middleware(appOf: (ctx: Parameters<Middleware>[0]) => string): Middleware;
+  set(fault: Fault, app?: string): void;
+  clear(): void;
+  active(): { app: string | null; errorRate: number; delayMs: number; jitterMs: number }[];
+}
+
+export function createFaults(initial: FaultConfig, random: Random = Math.random): Faults {
+  const state: FaultSet = { all: undefined, apps: new Map() };
+  let any = false; // the hot path's one check while no fault is set
+  const update = () => {
+    any = state.all !== undefined || state.apps.size > 0;
+  };
+  const set = (fault: Fault, app?: string) => {
+    if (app === undefined) state.all = isActive(fault) ? fault : undefined;
+    else if (isActive(fault)) state.apps.set(app, fault);
+    else state.apps.delete(app);
+    update();
+  };
+  set({ errorRate: initial.errorRate, delayMs: initial.delayMs, jitterMs: initial.delayJitterMs });
+
+  return {
+    middleware: (appOf) =>
+      async function maybeFail(ctx, next) {
+        if (!any) return next();
+        const fault = state.apps.get(appOf(ctx)) ?? state.all;
+        if (!fault) return next();
+        // Only an answer the fault changed is marked: a delayed one, or a failed one.
+        const delay = fault.delayMs + Math.round(random() * fault.jitterMs);
+        const fail = fault.errorRate > 0 && random() < fault.errorRate;
+        if (delay > 0 || fail) trace.getActiveSpan()?.setAttribute('fault.injected', true);
+        if (delay > 0) await sleep(delay);
+        if (fail) ctx.throw(500, 'injected fault', { expose: true });
+        await next();
+      },
+    set,
+    clear() {
+      state.all = undefined;
+      state.apps.clear();
+      update();
     },
-  ];
+    active: () => [...(state.all ? [{ app: null, ...state.all }] : []), ...[...state.apps].map(([app, fault]) => ({ app, ...fault }))],
+  };
 }

@@ -6,7 +6,7 @@
  * service's own release and the span flush (after the drain, or the spans of the drained requests
  * would be lost).
  */
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { ConfigError, type CommonConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -34,6 +34,8 @@ export interface BuiltApp {
   handler: RequestListener;
   /** The service's own shutdown work, run after the drain (e.g. close upstream connections). */
   release?: () => void;
+  /** Routes of the admin port beside GET /metrics: answers and returns true, or returns false. */
+  admin?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
 export interface ServiceDefinition<C extends CommonConfig & { port: number }> {
@@ -44,6 +46,9 @@ export interface ServiceDefinition<C extends CommonConfig & { port: number }> {
   createApp(config: C, parts: ServiceParts): BuiltApp;
 }
 
+/** The admin port: the service's own admin routes first, then GET /metrics. */
+const adminHandler = (metrics: RequestListener, admin: BuiltApp['admin']): RequestListener => (admin ? (request, response) => admin(request, response) || metrics(request, response) : metrics);
+
 export async function runService<C extends CommonConfig & { port: number }>(definition: ServiceDefinition<C>): Promise<void> {
   // Also checked by the tracing preload; this covers a service started without it.
   exitUnlessSupportedNode();
@@ -52,7 +57,12 @@ export async function runService<C extends CommonConfig & { port: number }>(defi
   let app: BuiltApp;
   try {
     config = definition.readConfig(process.env);
-    parts = { logger: createLogger({ name: definition.name, level: config.logLevel }), readiness: new Readiness(), metrics: createServiceMetrics(), version: readVersionInfo(definition.name, process.env) };
+    parts = {
+      logger: createLogger({ name: definition.name, level: config.logLevel }),
+      readiness: new Readiness(),
+      metrics: createServiceMetrics(),
+      version: readVersionInfo(definition.name, process.env),
+    };
     app = definition.createApp(config, parts);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -64,7 +74,14 @@ export async function runService<C extends CommonConfig & { port: number }>(defi
   reportTelemetryWarningsTo((message, fields) => context.with(ROOT_CONTEXT, () => logger.warn(fields, message)));
   const listeners = [
     { name: 'http', port: config.port, handler: app.handler },
-    { name: 'metrics', port: config.metricsPort, handler: metricsEndpoint(metrics.registry, (err) => logger.error({ err }, 'collecting metrics failed')) },
+    {
+      name: 'metrics',
+      port: config.metricsPort,
+      handler: adminHandler(
+        metricsEndpoint(metrics.registry, (err) => logger.error({ err }, 'collecting metrics failed')),
+        app.admin,
+      ),
+    },
   ];
 
   const servers: Listening[] = [];

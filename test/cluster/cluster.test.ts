@@ -103,11 +103,19 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
   }, 600_000);
 
   it('enforces Pod Security restricted on the namespace', () => {
-    expect(kube.apply(render('k8s/base', tag).split(/^---$/m).find((doc) => /kind: Namespace/.test(doc))!)).toEqual([]);
+    expect(
+      kube.apply(
+        render('k8s/base', tag)
+          .split(/^---$/m)
+          .find((doc) => /kind: Namespace/.test(doc))!,
+      ),
+    ).toEqual([]);
     const ns = kube.json(['get', 'namespace', NAMESPACE]);
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     // Proof the label is enforced: a root pod is refused by the API server.
-    const refused = spawnSync('kubectl', ['--kubeconfig', kube.kubeconfig, '-n', NAMESPACE, 'run', 'root-probe', `--image=${images.test}`, '--dry-run=server', '--restart=Never'], { encoding: 'utf8' });
+    const refused = spawnSync('kubectl', ['--kubeconfig', kube.kubeconfig, '-n', NAMESPACE, 'run', 'root-probe', `--image=${images.test}`, '--dry-run=server', '--restart=Never'], {
+      encoding: 'utf8',
+    });
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toMatch(/violates PodSecurity "restricted/);
   });
@@ -146,8 +154,9 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
     // Without a data plane two findings are expected, and only these: no ingress gateway pod for
     // the Gateway's selector (IST0101) and pods without a sidecar (IST0103). Anything else fails.
     const findings = [...output.matchAll(/^(Error|Warning|Info) \[(IST\d+)\] \((\w+) [^)]*\) (.*)$/gm)];
-    const unexpected = findings.filter(([, , code, kind, message]) =>
-      !(code === 'IST0103' && kind === 'Pod') && !(code === 'IST0101' && kind === 'Gateway' && message!.includes('"istio=ingressgateway"')));
+    const unexpected = findings.filter(
+      ([, , code, kind, message]) => !(code === 'IST0103' && kind === 'Pod') && !(code === 'IST0101' && kind === 'Gateway' && message!.includes('"istio=ingressgateway"')),
+    );
     expect(unexpected.map(([line]) => line)).toEqual([]);
     expect(findings.length, output).toBeGreaterThan(0);
 
@@ -158,15 +167,21 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
     writeFileSync(join(dir, 'inject.yaml'), injector.data.config);
     writeFileSync(join(dir, 'values.json'), injector.data.values);
     writeFileSync(join(dir, 'mesh.yaml'), configMap('istio').data.mesh);
-    const injected = sh(`${istioctl} kube-inject --revision default -f ${ROOT}k8s/k8s-app-monitor-istio-all-in-one.yaml --injectConfigFile ${dir}/inject.yaml --valuesFile ${dir}/values.json --meshConfigFile ${dir}/mesh.yaml`)
-      .replace(/(image: ghcr\.io\/k8s-app-monitor\/k8s-app-monitor-(?:test|agent)):[^\s@]+/g, `$1:${tag}`);
+    const injected = sh(
+      `${istioctl} kube-inject --revision default -f ${ROOT}k8s/k8s-app-monitor-istio-all-in-one.yaml --injectConfigFile ${dir}/inject.yaml --valuesFile ${dir}/values.json --meshConfigFile ${dir}/mesh.yaml`,
+    ).replace(/(image: ghcr\.io\/k8s-app-monitor\/k8s-app-monitor-(?:test|agent)):[^\s@]+/g, `$1:${tag}`);
     expect(injected).toMatch(/name: istio-proxy/);
     const warnings = kube.apply(injected, ['--dry-run=server']);
     console.log(`kube-inject dry run: ${warnings.length} warning(s)${warnings.map((w) => `\n  ${w}`).join('')}`);
     // Pod Security judges pods, not Deployments: ask the API server about each injected pod too,
     // and say what it answers (istio-init needs NET_ADMIN, which `restricted` refuses without Istio CNI).
     for (const deployment of parseObjects(injected).filter((o) => o.kind === 'Deployment')) {
-      const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${deployment.metadata.name}-injected`, namespace: NAMESPACE, labels: deployment.spec.template.metadata.labels, annotations: deployment.spec.template.metadata.annotations }, spec: deployment.spec.template.spec };
+      const pod = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `${deployment.metadata.name}-injected`, namespace: NAMESPACE, labels: deployment.spec.template.metadata.labels, annotations: deployment.spec.template.metadata.annotations },
+        spec: deployment.spec.template.spec,
+      };
       const answer = spawnSync('kubectl', ['--kubeconfig', kube.kubeconfig, 'create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(pod), encoding: 'utf8' });
       console.log(`injected ${deployment.metadata.name} pod under Pod Security restricted: ${answer.status === 0 ? 'admitted' : answer.stderr.trim()}`);
     }
@@ -181,47 +196,59 @@ metadata:
 spec:
   controller: traefik.io/ingress-controller
 `);
-    provision.start('traefik', [
-      `${config.TOOLS}/traefik`,
-      '--global.checkNewVersion=false', '--global.sendAnonymousUsage=false',
-      `--entrypoints.web.address=127.0.0.1:${config.PORT_INGRESS}`,
-      `--entrypoints.traefik.address=127.0.0.1:${config.PORT_TRAEFIK_API}`,
-      '--api=true', '--ping=true', '--providers.kubernetesingress=true', '--log.level=INFO',
-    ], { ...process.env, KUBECONFIG: traefikKubeconfig });
+    provision.start(
+      'traefik',
+      [
+        `${config.TOOLS}/traefik`,
+        '--global.checkNewVersion=false',
+        '--global.sendAnonymousUsage=false',
+        `--entrypoints.web.address=127.0.0.1:${config.PORT_INGRESS}`,
+        `--entrypoints.traefik.address=127.0.0.1:${config.PORT_TRAEFIK_API}`,
+        '--api=true',
+        '--ping=true',
+        '--providers.kubernetesingress=true',
+        '--log.level=INFO',
+      ],
+      { ...process.env, KUBECONFIG: traefikKubeconfig },
+    );
     await eventually(async () => (await get(`http://127.0.0.1:${config.PORT_TRAEFIK_API}/ping`)).status === 200, 30_000);
   }, 60_000);
 
   it.each([
     ['ingress-host', OWN_HOST, '/'],
     ['ingress-path', SHARED_HOST, '/k8s-app-monitor-agent/'],
-  ])('serves the chart page and its assets through Traefik (%s)', async (overlay, host, path) => {
-    expect(kube.apply(render(`k8s/overlays/${overlay}`, tag, host))).toEqual([]);
-    rolledOut();
-    await agentReachesMonitorTest();
-    const url = `http://${host}:${config.PORT_INGRESS}${path}`;
-    await eventually(async () => (await get(`http://127.0.0.1:${config.PORT_INGRESS}${path}`, host)).status === 200, 30_000);
-    const browser = await launchBrowser();
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      const failed: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('request', (r) => requests.push(new URL(r.url()).pathname));
-      page.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
-      page.on('requestfailed', (r) => failed.push(`${r.failure()?.errorText} ${r.url()}`));
-      await page.goto(url);
-      await page.waitForSelector('#chart[data-state="ok"] .main-svg', { timeout: 30_000 });
-      expect(requests).toContain(`${path}assets/vendor/plotly.js`);
-      expect(requests).toContain(`${path}api/metrics`);
-      expect(failed).toEqual([]);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-    phases.mark(`${overlay} through Traefik, Chromium`);
-  }, 600_000);
+  ])(
+    'serves the chart page and its assets through Traefik (%s)',
+    async (overlay, host, path) => {
+      expect(kube.apply(render(`k8s/overlays/${overlay}`, tag, host))).toEqual([]);
+      rolledOut();
+      await agentReachesMonitorTest();
+      const url = `http://${host}:${config.PORT_INGRESS}${path}`;
+      await eventually(async () => (await get(`http://127.0.0.1:${config.PORT_INGRESS}${path}`, host)).status === 200, 30_000);
+      const browser = await launchBrowser();
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        const failed: string[] = [];
+        const requests: string[] = [];
+        page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+        page.on('pageerror', (e) => errors.push(e.message));
+        page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+        page.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
+        page.on('requestfailed', (r) => failed.push(`${r.failure()?.errorText} ${r.url()}`));
+        await page.goto(url);
+        await page.waitForSelector('#chart[data-state="ok"] .main-svg', { timeout: 30_000 });
+        expect(requests).toContain(`${path}assets/vendor/plotly.js`);
+        expect(requests).toContain(`${path}api/metrics`);
+        expect(failed).toEqual([]);
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+      phases.mark(`${overlay} through Traefik, Chromium`);
+    },
+    600_000,
+  );
 
   it('runs Prometheus (pod discovery by annotation) and Zipkin in the cluster; npm run verify passes through the ingress', async () => {
     const yaml = render('k8s/observability', tag)
@@ -237,7 +264,11 @@ spec:
       const up = targets.filter((t) => t.health === 'up').map((t) => t.labels.app);
       return DEPLOYMENTS.every((app) => up.filter((a) => a === app).length >= 2);
     }, 120_000);
-    const verify = spawnSync('npm', ['run', '--silent', 'verify', '--', '--agent', `${ingress}/k8s-app-monitor-agent`, '--zipkin', zipkin, '--prometheus', prometheus], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+    const verify = spawnSync('npm', ['run', '--silent', 'verify', '--', '--agent', `${ingress}/k8s-app-monitor-agent`, '--zipkin', zipkin, '--prometheus', prometheus], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
     console.log(`npm run verify (cluster, through Traefik):\n${verify.stdout}${verify.stderr}`);
     expect(verify.status).toBe(0);
     phases.mark('in-cluster Prometheus and Zipkin, npm run verify');
@@ -293,18 +324,42 @@ spec:
   it('installs the Helm chart into a namespace of its own: pods Ready through their probes, npm run verify passes', async () => {
     const helm = requireTool('helm', 'infra/tools/helm.sh builds it')!;
     const namespace = 'k8s-app-monitor-helm';
-    const install = spawnSync(helm, ['--kubeconfig', kube.kubeconfig, 'install', 'k8s-app-monitor', `${ROOT}charts/k8s-app-monitor`,
-      '--set', `namespace.name=${namespace}`, '--set', `image.tag=${tag}`, '--wait', '--timeout', '4m'], { encoding: 'utf8', timeout: 300_000 });
+    const install = spawnSync(
+      helm,
+      [
+        '--kubeconfig',
+        kube.kubeconfig,
+        'install',
+        'k8s-app-monitor',
+        `${ROOT}charts/k8s-app-monitor`,
+        '--set',
+        `namespace.name=${namespace}`,
+        '--set',
+        `image.tag=${tag}`,
+        '--wait',
+        '--timeout',
+        '4m',
+      ],
+      { encoding: 'utf8', timeout: 300_000 },
+    );
     expect(install.status, `${install.stdout}${install.stderr}`).toBe(0);
     rolledOut(namespace);
     const agent = `http://${kube.run(['-n', namespace, 'get', 'service', 'k8s-app-monitor-agent', '-o', 'jsonpath={.spec.clusterIP}']).stdout}:8888`;
     const service = (name: string) => `http://${kube.run(['-n', 'istio-system', 'get', 'service', name, '-o', 'jsonpath={.spec.clusterIP}']).stdout}`;
     // Both releases' pods are discovered by Prometheus; wait for the chart's before counting.
     await eventually(async () => {
-      const targets = JSON.parse((await get(`${service('prometheus')}:9090/api/v1/targets?state=active`)).body).data.activeTargets as { labels: Record<string, string>; discoveredLabels: Record<string, string>; health: string }[];
+      const targets = JSON.parse((await get(`${service('prometheus')}:9090/api/v1/targets?state=active`)).body).data.activeTargets as {
+        labels: Record<string, string>;
+        discoveredLabels: Record<string, string>;
+        health: string;
+      }[];
       return targets.filter((t) => t.health === 'up' && t.discoveredLabels.__meta_kubernetes_namespace === namespace).length >= 4;
     }, 120_000);
-    const verify = spawnSync('npm', ['run', '--silent', 'verify', '--', '--agent', `${agent}/k8s-app-monitor-agent/`, '--zipkin', `${service('zipkin')}:9411`, '--prometheus', `${service('prometheus')}:9090`], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+    const verify = spawnSync(
+      'npm',
+      ['run', '--silent', 'verify', '--', '--agent', `${agent}/k8s-app-monitor-agent/`, '--zipkin', `${service('zipkin')}:9411`, '--prometheus', `${service('prometheus')}:9090`],
+      { cwd: ROOT, encoding: 'utf8', timeout: 300_000 },
+    );
     console.log(`npm run verify (cluster, the Helm release):\n${verify.stdout}${verify.stderr}`);
     expect(verify.status).toBe(0);
     phases.mark('helm install, npm run verify');

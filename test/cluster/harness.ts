@@ -31,9 +31,7 @@ export const PROVIDER = process.env.CLUSTER_PROVIDER ?? 'local';
  * exactly what is missing); under CI=true it is an error.
  */
 export function clusterAvailable(): boolean {
-  const probe = PROVIDER === 'local'
-    ? spawnSync(`${SCRIPTS}/probe.sh`, { encoding: 'utf8' })
-    : spawnSync('sh', ['-c', 'command -v kind && command -v docker && docker info'], { encoding: 'utf8' });
+  const probe = PROVIDER === 'local' ? spawnSync(`${SCRIPTS}/probe.sh`, { encoding: 'utf8' }) : spawnSync('sh', ['-c', 'command -v kind && command -v docker && docker info'], { encoding: 'utf8' });
   const available = toolsAvailable([{ what: 'what the cluster needs', found: probe.status === 0, install: (probe.stderr || probe.stdout).trim() }]);
   if (!available) console.warn(`cluster test skipped:\n${(probe.stderr || probe.stdout).trim()}`);
   return available;

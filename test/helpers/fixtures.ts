@@ -9,6 +9,7 @@ import { Readiness } from '../../src/shared/http/probes.js';
 import { loadStaticFiles } from '../../src/shared/http/static-files.js';
 import { readMonitorTestConfig } from '../../src/monitor-test/config.js';
 import { readMonitorAgentConfig } from '../../src/monitor-agent/config.js';
+import { createFaults } from '../../src/monitor-test/faults.js';
 import { createSimulation } from '../../src/monitor-test/simulation.js';
 import { seededRandom } from '../../src/monitor-test/random-walk.js';
 import type { UpstreamClient } from '../../src/monitor-agent/upstream.js';
@@ -27,6 +28,7 @@ export function monitorTestFixture(env: Record<string, string> = {}) {
       readiness: new Readiness(),
       metrics: createServiceMetrics(),
       version: readVersionInfo('k8s-app-monitor-test', {}),
+      faults: createFaults(config.faults, seededRandom(7)),
       simulation: createSimulation(config.apps, seededRandom(42)),
       staticFiles: loadStaticFiles(distPublic('monitor-test')),
     },

@@ -74,11 +74,23 @@ describe.skipIf(!helm || !hasKubectl)('the Helm chart', () => {
   it('sets every setting a user changes', () => {
     const objects = helmTemplate(helm!, {
       set: [
-        'image.registry=registry.example.com/team', 'image.tag=abc1234', 'agent.replicas=3', 'test.replicas=4',
-        'agent.serviceName=api.example', 'agent.appPort=3300', 'test.port=3300', 'tracing.zipkinEndpoint=http://collector:9411/api/v2/spans',
-        'tracing.sampler=parentbased_traceidratio', 'tracing.samplerArg=0.25', 'agent.resources.limits.memory=300Mi',
-        'ingress.method=host', 'ingress.host=monitor.example.com', 'ingress.className=nginx',
-        'monitoring.podMonitor.enabled=true', 'monitoring.prometheusRule.enabled=true', 'namespace.name=apps',
+        'image.registry=registry.example.com/team',
+        'image.tag=abc1234',
+        'agent.replicas=3',
+        'test.replicas=4',
+        'agent.serviceName=api.example',
+        'agent.appPort=3300',
+        'test.port=3300',
+        'tracing.zipkinEndpoint=http://collector:9411/api/v2/spans',
+        'tracing.sampler=parentbased_traceidratio',
+        'tracing.samplerArg=0.25',
+        'agent.resources.limits.memory=300Mi',
+        'ingress.method=host',
+        'ingress.host=monitor.example.com',
+        'ingress.className=nginx',
+        'monitoring.podMonitor.enabled=true',
+        'monitoring.prometheusRule.enabled=true',
+        'namespace.name=apps',
       ],
     });
     const agent = named(objects, 'Deployment', 'k8s-app-monitor-agent')!;
@@ -87,12 +99,22 @@ describe.skipIf(!helm || !hasKubectl)('the Helm chart', () => {
     expect(containers(agent)[0].image).toBe('registry.example.com/team/k8s-app-monitor-agent:abc1234');
     expect(containers(test)[0].image).toBe('registry.example.com/team/k8s-app-monitor-test:abc1234');
     expect([agent.spec.replicas, test.spec.replicas]).toEqual([3, 4]);
-    expect(env).toMatchObject({ SERVICE_NAME: 'api.example', APP_PORT: '3300', OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://collector:9411/api/v2/spans', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' });
+    expect(env).toMatchObject({
+      SERVICE_NAME: 'api.example',
+      APP_PORT: '3300',
+      OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://collector:9411/api/v2/spans',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+    });
     expect(containers(agent)[0].resources.limits.memory).toBe('300Mi');
     expect(named(objects, 'Service', 'k8s-app-monitor-test')!.spec.ports[0].port).toBe(3300);
     expect(named(objects, 'Ingress', 'k8s-app-monitor-agent')!.spec).toMatchObject({ ingressClassName: 'nginx', rules: [{ host: 'monitor.example.com' }] });
     expect(new Set(objects.map((o) => o.metadata.namespace ?? o.metadata.name))).toEqual(new Set(['apps']));
-    expect(ofKind(objects, 'PodMonitor').map((o) => o.metadata.name).sort()).toEqual(['k8s-app-monitor', 'k8s-app-monitor-sidecars']);
+    expect(
+      ofKind(objects, 'PodMonitor')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['k8s-app-monitor', 'k8s-app-monitor-sidecars']);
     expect(ofKind(objects, 'PrometheusRule')).toHaveLength(1);
     expect(crossReferenceErrors(objects)).toEqual([]);
     expect(policyErrors(objects)).toEqual([]);

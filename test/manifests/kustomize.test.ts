@@ -52,12 +52,15 @@ describe.skipIf(!hasKubectl)('the manifests', () => {
     expect(readFileSync(join(ROOT, ALL_IN_ONE), 'utf8'), 'run `npm run render:k8s`').toBe(renderAllInOne());
   });
 
-  it('expose the agent by the seed\'s two Traefik methods, on the parameter host', () => {
+  it("expose the agent by the seed's two Traefik methods, on the parameter host", () => {
     const pathIngress = named(builds['k8s/overlays/ingress-path'], 'Ingress', 'k8s-app-monitor-agent')!;
     const hostIngress = named(builds['k8s/overlays/ingress-host'], 'Ingress', 'k8s-app-monitor-agent')!;
     const host = (parse(readFileSync(join(ROOT, 'k8s/components/ingress-params/params.yaml'), 'utf8')) as { data: { host: string } }).data.host;
     expect(host).toBe('k8s-app-monitor-agent.jimmysong.io');
-    for (const [ingress, path] of [[pathIngress, '/k8s-app-monitor-agent'], [hostIngress, '/']] as const) {
+    for (const [ingress, path] of [
+      [pathIngress, '/k8s-app-monitor-agent'],
+      [hostIngress, '/'],
+    ] as const) {
       expect(ingress.apiVersion).toBe('networking.k8s.io/v1');
       expect(ingress.spec.ingressClassName).toBe('traefik');
       expect(ingress.spec.rules[0].host).toBe(host);
@@ -107,7 +110,9 @@ describe.skipIf(!hasKubectl)('the manifests', () => {
   });
 
   it('say latest nowhere a user deploys from', () => {
-    const files = execFileSync('git', ['ls-files', 'k8s', 'istio', 'compose', 'Dockerfile'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((f) => /\.(ya?ml)$|Dockerfile$/.test(f));
+    const files = execFileSync('git', ['ls-files', 'k8s', 'istio', 'compose', 'Dockerfile'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => /\.(ya?ml)$|Dockerfile$/.test(f));
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) expect(readFileSync(join(ROOT, file), 'utf8'), file).not.toMatch(/:latest\b|newTag: latest/);
   });
@@ -165,7 +170,7 @@ describe.skipIf(!hasKubectl)('the checks themselves', () => {
     expect(policyErrors(objects)).toEqual(['Deployment/k8s-app-monitor-test: prometheus.istio.io/merge-metrics is not "false"']);
   });
 
-  it('catch a NetworkPolicy that keeps Prometheus from the sidecar\'s metrics port', () => {
+  it("catch a NetworkPolicy that keeps Prometheus from the sidecar's metrics port", () => {
     const objects = broken((o) => {
       const rule = named(o, 'NetworkPolicy', 'k8s-app-monitor-agent')!.spec.ingress.find((r: { ports: { port: number }[] }) => r.ports.some((p) => p.port === 15090));
       rule.ports = rule.ports.filter((p: { port: number }) => p.port !== 15090);
@@ -176,7 +181,7 @@ describe.skipIf(!hasKubectl)('the checks themselves', () => {
     ]);
   });
 
-  it('catch a NetworkPolicy that admits Prometheus\'s namespace to neither metrics port', () => {
+  it("catch a NetworkPolicy that admits Prometheus's namespace to neither metrics port", () => {
     const objects = broken((o) => {
       const rule = named(o, 'NetworkPolicy', 'k8s-app-monitor-test')!.spec.ingress.find((r: { ports: { port: number }[] }) => r.ports.some((p) => p.port === 15090));
       rule.from = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } } }];

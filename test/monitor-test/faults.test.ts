@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/monitor-test/app.js';
 import { render } from '../../src/shared/telemetry/exposition.js';
 import { seededRandom } from '../../src/monitor-test/random-walk.js';
+import { createFaults } from '../../src/monitor-test/faults.js';
 import { monitorTestFixture } from '../helpers/fixtures.js';
 import { useInMemoryTracing } from '../helpers/tracing-fixture.js';
 
@@ -14,7 +15,7 @@ describe('fault injection', () => {
     const { config, deps } = monitorTestFixture({ FAULT_ERROR_RATE: '1' });
     const http = request(createApp(config, deps).callback());
     const res = await http.get('/metrics/test-app').expect(500);
-    expect(res.body).toEqual({ error: 'Internal Server Error', message: 'injected fault (FAULT_ERROR_RATE)' });
+    expect(res.body).toEqual({ error: 'Internal Server Error', message: 'injected fault' });
     const [span] = spans.getFinishedSpans().slice(-1);
     expect(span!.attributes['fault.injected']).toBe(true);
     expect(span!.status.code).toBe(SpanStatusCode.ERROR);
@@ -28,7 +29,7 @@ describe('fault injection', () => {
   it('fails about the configured share of requests', async () => {
     // Seeded: the count is the same on every run, so the bounds test the share, not luck.
     const { config, deps } = monitorTestFixture({ FAULT_ERROR_RATE: '0.3' });
-    const http = request(createApp(config, { ...deps, random: seededRandom(2026) }).callback());
+    const http = request(createApp(config, { ...deps, faults: createFaults(config.faults, seededRandom(2026)) }).callback());
     let failed = 0;
     for (let i = 0; i < 400; i++) if ((await http.get('/metrics')).status === 500) failed++;
     expect(failed).toBeGreaterThan(80);

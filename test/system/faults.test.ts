@@ -13,6 +13,25 @@ afterEach(stopAll);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('faults', () => {
+  it('takes a fault at run time on the admin port only: the agent sees it at once, and again healthy after DELETE', async () => {
+    const test = await startMonitorTest();
+    const agent = await startMonitorAgent(test.port);
+    const admin = `http://127.0.0.1:${test.metricsPort}/faults`;
+    const post = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"errorRate":1}' });
+    // The public port has no /faults: GET is unrouted, POST is not a read.
+    expect((await fetch(`${test.url}/faults`)).status).toBe(404);
+    expect((await post(`${test.url}/faults`)).status).toBe(405);
+    expect((await get(`${agent.url}/api/metrics`)).status).toBe(200);
+    expect((await post(admin)).status).toBe(200);
+    const failing = await get(`${agent.url}/api/metrics`);
+    expect(failing.status).toBe(502);
+    expect(JSON.parse(failing.body).message).toMatch(/500/);
+    expect((await fetch(admin, { method: 'DELETE' })).status).toBe(200);
+    expect((await get(`${agent.url}/api/metrics`)).status).toBe(200);
+    // GET /metrics on the admin port still serves Prometheus.
+    expect((await fetch(`http://127.0.0.1:${test.metricsPort}/metrics`)).status).toBe(200);
+  });
+
   it('answers 504 at the timeout, before the slow upstream would have, and leaks no sockets or timers over 1,000 of them', async () => {
     const test = await startMonitorTest({ FAULT_DELAY_MS: '2000' });
     const agent = await startMonitorAgent(test.port, { UPSTREAM_TIMEOUT_MS: '100' });

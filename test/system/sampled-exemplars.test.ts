@@ -37,7 +37,13 @@ describe.skipIf(!realToolsAvailable())('exemplars only for sampled traces', () =
 
   it('with OTEL_TRACES_SAMPLER=traceidratio (0.3), every exemplar names a trace Zipkin has', async () => {
     const zipkin = await startZipkin();
-    const env = { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.3', OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint, OTEL_BSP_SCHEDULE_DELAY: '200' };
+    const env = {
+      OTEL_TRACES_SAMPLER: 'traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.3',
+      OTEL_TRACES_EXPORTER: 'zipkin',
+      OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+    };
     const test = await startMonitorTest(env);
     const agent = await startMonitorAgent(test.port, env);
     await drive(agent.url, 100);

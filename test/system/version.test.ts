@@ -13,7 +13,10 @@ describe('GET /version', () => {
   it("names the checkout's commit, the build time, Node and the OpenTelemetry packages; as the OpenAPI document says", async () => {
     const test = await startMonitorTest({ OTEL_TRACES_EXPORTER: 'none' });
     const agent = await startMonitorAgent(test.port, { OTEL_TRACES_EXPORTER: 'none' });
-    for (const [service, url] of [['k8s-app-monitor-test', test.url], ['k8s-app-monitor-agent', agent.url]] as const) {
+    for (const [service, url] of [
+      ['k8s-app-monitor-test', test.url],
+      ['k8s-app-monitor-agent', agent.url],
+    ] as const) {
       const response = await fetch(`${url}/version`);
       expect(response.status).toBe(200);
       expect(response.headers.get('cache-control')).toBe('no-store');
