@@ -8,7 +8,7 @@ import type { Random } from './random-walk.js';
  * Faults on purpose, so that dashboards, alerts, Istio's retries and the agent's timeouts can be
  * watched working, and timed (npm run drill). A fault is an error rate (answered 500, saying so),
  * a delay and a jitter, for every app or for one. FAULT_ERROR_RATE, FAULT_DELAY_MS and
- * FAULT_DELAY_JITTER_MS set the fault every app starts with; at run time the admin port's
+ * FAULT_DELAY_JITTER_MS set the fault every app starts with (the jitter drawn from `random`); at run time the admin port's
  * /faults (fault-admin.ts) replaces and clears them. Each faulty answer's span carries
  * `fault.injected`.
  */
@@ -18,10 +18,17 @@ export interface Fault {
   jitterMs: number;
 }
 
-export interface FaultSet {
+/** A fault in force, with its error credit: errorRate is spread evenly over the requests (every
+ * 25th fails at 0.04), not drawn by chance, so a window of N requests holds N × errorRate errors
+ * give or take one, and a drill's alerts and panels see the rate that was set, without noise. */
+interface ActiveFault extends Fault {
+  credit: number;
+}
+
+interface FaultSet {
   /** The fault of every app, and the app-specific ones that replace it for their app. */
-  all: Fault | undefined;
-  apps: Map<string, Fault>;
+  all: ActiveFault | undefined;
+  apps: Map<string, ActiveFault>;
 }
 
 const isActive = (fault: Fault): boolean => fault.errorRate > 0 || fault.delayMs > 0 || fault.jitterMs > 0;
@@ -40,7 +47,8 @@ export function createFaults(initial: FaultConfig, random: Random = Math.random)
   const update = () => {
     any = state.all !== undefined || state.apps.size > 0;
   };
-  const set = (fault: Fault, app?: string) => {
+  const set = ({ errorRate, delayMs, jitterMs }: Fault, app?: string) => {
+    const fault = { errorRate, delayMs, jitterMs, credit: 0 };
     if (app === undefined) state.all = isActive(fault) ? fault : undefined;
     else if (isActive(fault)) state.apps.set(app, fault);
     else state.apps.delete(app);
@@ -56,7 +64,9 @@ export function createFaults(initial: FaultConfig, random: Random = Math.random)
         if (!fault) return next();
         // Only an answer the fault changed is marked: a delayed one, or a failed one.
         const delay = fault.delayMs + Math.round(random() * fault.jitterMs);
-        const fail = fault.errorRate > 0 && random() < fault.errorRate;
+        fault.credit += fault.errorRate;
+        const fail = fault.credit >= 1 - 1e-9; // 0.1 added ten times is 0.9999999999999999
+        if (fail) fault.credit -= 1;
         if (delay > 0 || fail) trace.getActiveSpan()?.setAttribute('fault.injected', true);
         if (delay > 0) await sleep(delay);
         if (fail) ctx.throw(500, 'injected fault', { expose: true });
@@ -68,6 +78,6 @@ export function createFaults(initial: FaultConfig, random: Random = Math.random)
       state.apps.clear();
       update();
     },
-    active: () => [...(state.all ? [{ app: null, ...state.all }] : []), ...[...state.apps].map(([app, fault]) => ({ app, ...fault }))],
+    active: () => [...(state.all ? [{ app: null, ...state.all }] : []), ...[...state.apps].map(([app, fault]) => ({ app, ...fault }))].map(({ credit: _, ...fault }) => fault),
   };
 }
