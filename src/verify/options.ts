@@ -18,7 +18,7 @@ export interface VerifyOptions {
 export class ConfigError extends Error {}
 
 /** A base URL as a directory, so relative paths resolve under it (`…/k8s-app-monitor-agent/`). */
-function directoryUrl(setting: string, value: string): URL {
+export function directoryUrl(setting: string, value: string): URL {
   let url: URL;
   try {
     url = new URL(value);

@@ -81,14 +81,20 @@ async function apiResult<T>(url: string, expr: string): Promise<T> {
  * gets the `app` label the dashboards and alerts select on, as the compose Prometheus gives it.
  * `dataDir` may hold blocks backfilled with promtool.
  */
-export async function startPrometheus(targets: { job: string; app: string; ports: number[] }[], options: { port?: number; dataDir?: string; scrapeInterval?: string } = {}): Promise<Prometheus> {
+export async function startPrometheus(
+  targets: { job: string; app: string; ports: number[] }[],
+  options: { port?: number; dataDir?: string; scrapeInterval?: string; rules?: string } = {},
+): Promise<Prometheus> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
   const scrapeConfigs = targets.map(
     ({ job, app, ports }) =>
       `  - job_name: ${job}\n    scrape_interval: ${options.scrapeInterval ?? '1s'}\n    scrape_timeout: ${options.scrapeInterval ?? '1s'}\n    static_configs:\n      - targets: [${ports.map((p) => `'127.0.0.1:${p}'`).join(', ')}]\n        labels: { app: ${app} }`,
   );
-  writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\nscrape_configs:\n${scrapeConfigs.join('\n')}\n`);
+  // Alert rules, when given, are evaluated every second (a drill's rules are time-scaled to match).
+  if (options.rules) writeFileSync(join(dir, 'rules.yml'), options.rules);
+  const rules = options.rules ? `  evaluation_interval: 1s\nrule_files: [${JSON.stringify(join(dir, 'rules.yml'))}]\n` : '';
+  writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n${rules}scrape_configs:\n${scrapeConfigs.join('\n')}\n`);
   const proc = startCommand(
     findTool('prometheus') ?? 'prometheus',
     [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${options.dataDir ?? join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--enable-feature=exemplar-storage'],

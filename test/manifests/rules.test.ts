@@ -28,7 +28,14 @@ describe.skipIf(!promtool)('alert rules', () => {
   it('test every alert both firing and not firing', () => {
     const rules = parse(readFileSync(join(ROOT, RULES), 'utf8')) as { groups: { rules: { alert?: string }[] }[] };
     const alerts = new Set(rules.groups.flatMap((g) => g.rules.flatMap((r) => (r.alert ? [r.alert] : []))));
-    expect([...alerts].sort()).toEqual(['K8sAppMonitorAvailabilitySLOBurn', 'K8sAppMonitorEventLoopLag', 'K8sAppMonitorHighErrorRatio', 'K8sAppMonitorLatencySLOBurn', 'K8sAppMonitorTargetDown', 'K8sAppMonitorUpstreamFailing']);
+    expect([...alerts].sort()).toEqual([
+      'K8sAppMonitorAvailabilitySLOBurn',
+      'K8sAppMonitorEventLoopLag',
+      'K8sAppMonitorHighErrorRatio',
+      'K8sAppMonitorLatencySLOBurn',
+      'K8sAppMonitorTargetDown',
+      'K8sAppMonitorUpstreamFailing',
+    ]);
     const tests = parse(readFileSync(join(ROOT, TESTS), 'utf8')) as { tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[] };
     const cases = tests.tests.flatMap((t) => t.alert_rule_test);
     for (const alert of alerts) {
