@@ -11,7 +11,7 @@ interface Vector {
   value: [number, string];
 }
 
-export async function instantQuery(prometheus: URL, expr: string): Promise<Vector[]> {
+async function instantQuery(prometheus: URL, expr: string): Promise<Vector[]> {
   const body = await getJson<{ status: string; data: { result: Vector[] } }>(new URL(`api/v1/query?query=${encodeURIComponent(expr)}`, prometheus));
   return body.data.result;
 }

@@ -17,7 +17,7 @@ const FIELDS = new Set(['errorRate', 'delayMs', 'jitterMs', 'app']);
 class BadFault extends Error {}
 
 /** A fault from a POST body, or BadFault naming the field that is wrong. */
-export function parseFault(body: unknown, apps: ReadonlySet<string>): { fault: Fault; app: string | undefined } {
+function parseFault(body: unknown, apps: ReadonlySet<string>): { fault: Fault; app: string | undefined } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadFault('the body must be a JSON object such as {"errorRate":0.5,"delayMs":0,"jitterMs":0}');
   const fields = body as Record<string, unknown>;
   for (const key of Object.keys(fields)) if (!FIELDS.has(key)) throw new BadFault(`unknown field ${JSON.stringify(key.slice(0, 40))}: a fault has errorRate, delayMs, jitterMs and app`);

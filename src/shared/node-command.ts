@@ -8,7 +8,7 @@
  */
 export type ServiceDir = 'monitor-test' | 'monitor-agent';
 
-export const NODE_FLAGS = ['--max-semi-space-size=8'] as const;
+const NODE_FLAGS = ['--max-semi-space-size=8'] as const;
 
 /** The node arguments of a service built into `dist` (a path, `./dist` from the repository root); `extra` flags go before the preload. */
 export function serviceNodeArgs(service: ServiceDir, dist: string, extra: readonly string[] = []): string[] {

@@ -20,7 +20,7 @@ import { readVersionInfo, type VersionInfo } from './version-info.js';
 import { reportTelemetryWarningsTo } from './telemetry/warnings.js';
 
 /** What every service has, made here and handed to its createApp. */
-export interface ServiceParts {
+interface ServiceParts {
   logger: Logger;
   readiness: Readiness;
   metrics: ServiceMetrics;
@@ -29,7 +29,7 @@ export interface ServiceParts {
 }
 
 /** What a service's createApp hands back: the public port's handler, and what to release. */
-export interface BuiltApp {
+interface BuiltApp {
   /** The Koa app's callback. */
   handler: RequestListener;
   /** The service's own shutdown work, run after the drain (e.g. close upstream connections). */

@@ -21,7 +21,7 @@ interface GraphSource {
   namespace: string | undefined;
 }
 
-export type Graph = ServiceGraph & { from: 'istio' | 'client-metrics' };
+type Graph = ServiceGraph & { from: 'istio' | 'client-metrics' };
 
 /** How long a graph is reused: Prometheus scrapes every 15 s or so, and the page refreshes every 10 s. */
 const GRAPH_REUSE_MS = 5000;
@@ -30,7 +30,7 @@ const GRAPH_REUSE_MS = 5000;
  * The service graph the routes serve: one Prometheus client, and identical queries made at the
  * same time (or within GRAPH_REUSE_MS) answered from one run.
  */
-export function createServiceGraph(options: { prometheusUrl: URL; namespace: string | undefined; timeoutMs: number; duration?: ClientDurationHistogram }) {
+function createServiceGraph(options: { prometheusUrl: URL; namespace: string | undefined; timeoutMs: number; duration?: ClientDurationHistogram }) {
   const prometheus = createPrometheusClient({ url: options.prometheusUrl, timeoutMs: options.timeoutMs, duration: options.duration });
   const shared = sharedResults<Graph>(GRAPH_REUSE_MS, 32);
   const source = { prometheus, namespace: options.namespace };
