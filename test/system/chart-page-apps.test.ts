@@ -51,7 +51,7 @@ describe.skipIf(!browserAvailable())('the chart page against a server of the ori
       await page.goto(`${agent.url}/k8s-app-monitor-agent/`);
       await page.waitForSelector(ready);
       expect(await barCount(page)).toBe(6);
-      expect(await title(page)).toBe('k8s-app-monitor-test,k8s-app-monitor-test.default.svc,');
+      expect(await title(page)).toBe('k8s-app-monitor-test,k8s-app-monitor-test.default.svc');
       expect(await page.locator('#note').textContent()).toBe('MaxLatency: not reported by this server.');
       await page.waitForFunction(() => (document.getElementById('app') as HTMLSelectElement).title !== '');
       expect(await page.locator('#app').isDisabled()).toBe(true);
