@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { containers, kustomize, named, parseObjects, ROOT } from './objects.js';
 import { kubectl, requireTool } from '../helpers/tools.js';
+import { version } from '../helpers/versions.js';
 
 const VARIANTS = {
   'the seed test': ['compose/docker-compose.yml'],
@@ -84,5 +85,18 @@ describe.skipIf(!composeAvailable())('compose', () => {
     const byUid = Object.fromEntries(datasources.datasources.map((d) => [d.uid, d]));
     expect(byUid.zipkin?.type).toBe('zipkin');
     expect(byUid.prometheus?.jsonData?.exemplarTraceIdDestinations).toEqual([{ name: 'trace_id', datasourceUid: 'zipkin' }]);
+  });
+});
+
+describe('the observability overlay images', () => {
+  const images = (file: string) => (parse(readFileSync(join(ROOT, file), 'utf8')) as { services: Record<string, { image?: string }> }).services;
+
+  it('name the Zipkin and Prometheus releases of infra/versions.env, published and local alike', () => {
+    const published = images('compose/docker-compose.observability.yml');
+    expect(published.zipkin?.image).toBe(`openzipkin/zipkin:${version('ZIPKIN_VERSION')}`);
+    expect(published.prometheus?.image).toBe(`prom/prometheus:v${version('PROMETHEUS_VERSION')}`);
+    const local = images('test/compose/docker-compose.local-images.yml');
+    expect(local.zipkin?.image).toBe(`k8s-app-monitor-local/zipkin:${version('ZIPKIN_VERSION')}`);
+    expect(local.prometheus?.image).toBe(`k8s-app-monitor-local/prometheus:${version('PROMETHEUS_VERSION')}`);
   });
 });
