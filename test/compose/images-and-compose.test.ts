@@ -2,8 +2,9 @@
  * The delivery path's first half, for real (issue 14 part 2): both images built by a private Docker
  * engine from the unchanged Dockerfile, checked, then the seed's compose test and the
  * observability overlay run with them, each verified by `npm run verify`. Prints phase timings.
- * Runs with `npm run test:compose` (not in `npm test`: a cold run takes ~10 minutes). Grafana has no
- * image here; its provisioning stays checked statically (test/manifests/dashboards.test.ts).
+ * Runs with `npm run test:compose` (not in `npm test`: a cold run takes ~10 minutes). Grafana is
+ * AGPL and never run by this project; the dashboards are checked by test/manifests/dashboards.test.ts
+ * and test/system/dashboards.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
@@ -134,7 +135,7 @@ describe.skipIf(!engineAvailable())('images and compose, for real', () => {
 
   it('observability overlay (local Zipkin and Prometheus): both targets up, npm run verify passes every check', async () => {
     const t = Date.now();
-    // Grafana has no local image; every other service of the overlay starts.
+    // Every service of the overlay but Grafana (never run here: AGPL) starts.
     await compose(OVERLAY, 'up', '-d', ...SERVICES, 'zipkin', 'prometheus');
     for (const service of SERVICES) {
       await until(`${service} healthy`, async () => ((await inspect(service)).State.Health.Status === 'healthy' ? true : undefined), 120_000);
