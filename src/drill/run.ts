@@ -6,7 +6,7 @@
  */
 import type { Fault } from '../monitor-test/faults.js';
 import type { Scenario, Signal } from './scenarios.js';
-import { alertStates, exemplarTraceIds, panelQuery, panelValues, traceHasFault } from './signals.js';
+import { alertStates, exemplarTraceIds, panelQuery, panelValues, serviceGraphEdges, traceHasFault } from './signals.js';
 import { scaledBudget } from './time-scale.js';
 
 export interface DrillOptions {
@@ -147,6 +147,11 @@ function watchDetection(signal: Signal, options: DrillOptions, start: number, st
         return undefined;
       });
     }
+    case 'graph-edge':
+      return timeUntil(signal.name, scaledBudget(signal.budgetSeconds, scale), start, async () => {
+        const edge = (await serviceGraphEdges(options.agentUrl, options.rateInterval)).find((e) => e.source === 'k8s-app-monitor-agent' && Number(e.labels['errors/sec']) > 0);
+        return edge && `${edge.source} → ${edge.target}: ${Number(edge.labels['errors/sec']).toFixed(2)} errors/s of ${Number(edge.labels['reqs/sec']).toFixed(2)} req/s`;
+      });
     case 'panel': {
       const query = panelQuery(options.dashboardFile, signal.panel, options.rateInterval);
       return timeUntil(signal.name, scaledBudget(signal.budgetSeconds, scale), start, async () => {
@@ -166,6 +171,14 @@ async function watchRecovery(scenario: Scenario, options: DrillOptions, start: n
           timeUntil(`${signal.name} resolved`, budget, start, async () =>
             (await alertStates(options.prometheusUrl, signal.alertname, { severity: signal.severity })).size === 0 ? `${signal.alertname} neither pending nor firing` : undefined,
           ),
+        ];
+      }
+      if (signal.kind === 'graph-edge') {
+        return [
+          timeUntil(`${signal.name} back to none`, budget, start, async () => {
+            const edges = (await serviceGraphEdges(options.agentUrl, options.rateInterval)).filter((e) => e.source === 'k8s-app-monitor-agent');
+            return edges.length > 0 && edges.every((e) => Number(e.labels['errors/sec']) === 0) ? `${edges.map((e) => `${e.source} → ${e.target}`).join(', ')}: 0 errors/s` : undefined;
+          }),
         ];
       }
       if (signal.kind === 'panel') {

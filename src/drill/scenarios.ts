@@ -11,7 +11,8 @@ export type Signal =
   | { kind: 'alert'; name: string; alertname: string; severity: string; budgetSeconds: number }
   | { kind: 'quiet-alert'; name: string; alertname: string }
   | { kind: 'exemplar'; name: string; budgetSeconds: number }
-  | { kind: 'panel'; name: string; panel: string; legend: RegExp; budgetSeconds: number };
+  | { kind: 'panel'; name: string; panel: string; legend: RegExp; budgetSeconds: number }
+  | { kind: 'graph-edge'; name: string; budgetSeconds: number };
 
 export interface Scenario {
   name: string;
@@ -33,6 +34,7 @@ export const SCENARIOS: Scenario[] = [
       { kind: 'quiet-alert', name: 'high error ratio alert stays quiet', alertname: 'K8sAppMonitorHighErrorRatio' },
       { kind: 'exemplar', name: 'exemplar → Zipkin trace with fault.injected', budgetSeconds: 5 * 60 },
       { kind: 'panel', name: 'dashboard "Error ratio (5xx)" over its threshold', panel: 'Error ratio (5xx)', legend: /k8s-app-monitor-test/, budgetSeconds: 5 * 60 },
+      { kind: 'graph-edge', name: 'service graph edge agent → monitor-test with errors/sec', budgetSeconds: 5 * 60 },
     ],
     recoverySeconds: 45 * 60,
   },

@@ -1,7 +1,8 @@
 /**
  * What a drill watches, each read the way its user reads it: Prometheus's `ALERTS` series (what
  * Alertmanager would be sent), the exemplars on monitor-test's latency histogram and the traces
- * they name in Zipkin, and the dashboard's own panel query with its threshold.
+ * they name in Zipkin, the dashboard's own panel query with its threshold, and the agent's
+ * service graph.
  */
 import { readFileSync } from 'node:fs';
 import { getJson } from '../verify/http.js';
@@ -38,6 +39,11 @@ export async function traceHasFault(zipkin: URL, traceId: string): Promise<boole
   if (!response.ok) return false;
   const spans = (await response.json()) as { tags?: Record<string, string> }[];
   return spans.some((span) => span.tags?.['fault.injected'] === 'true');
+}
+
+/** The agent's service graph over the last `horizon` (its own /servicegraph/graph, as the page reads it). */
+export async function serviceGraphEdges(agentUrl: URL, horizon: string): Promise<{ source: string; target: string; labels: Record<string, string> }[]> {
+  return (await getJson<{ edges: { source: string; target: string; labels: Record<string, string> }[] }>(new URL(`servicegraph/graph?time_horizon=${horizon}`, agentUrl))).edges;
 }
 
 interface DashboardPanel {

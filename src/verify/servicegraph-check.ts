@@ -4,7 +4,7 @@ import { fail, pass, skip, type CheckResult } from './report.js';
 import { AGENT, MONITOR_TEST } from './zipkin-checks.js';
 
 interface Graph {
-  edges: { source: string; target: string; labels: { 'reqs/sec': string } }[];
+  edges: { source: string; target: string; labels: { 'reqs/sec': string; 'errors/sec'?: string } }[];
 }
 
 /**

@@ -57,19 +57,28 @@ describe('service graph', () => {
     expect(res.body).toEqual({
       nodes: { 'istio-ingressgateway': {}, 'k8s-app-monitor-agent': {}, 'k8s-app-monitor-test': {} },
       edges: [
-        { source: 'istio-ingressgateway', target: 'k8s-app-monitor-agent', labels: { 'reqs/sec': '2.500000' } },
-        { source: 'k8s-app-monitor-agent', target: 'k8s-app-monitor-test', labels: { 'reqs/sec': '2.250000' } },
+        { source: 'istio-ingressgateway', target: 'k8s-app-monitor-agent', labels: { 'reqs/sec': '2.500000', 'errors/sec': '0.000000' } },
+        { source: 'k8s-app-monitor-agent', target: 'k8s-app-monitor-test', labels: { 'reqs/sec': '2.250000', 'errors/sec': '0.000000' } },
       ],
     });
-    expect(prometheus.queries).toEqual(['sum(rate(istio_requests_total{reporter="destination"}[5m])) by (source_workload, destination_workload, source_app, destination_app)']);
+    expect(prometheus.queries).toEqual(['sum(rate(istio_requests_total{reporter="destination"}[5m])) by (source_workload, destination_workload, source_app, destination_app, response_code)']);
   });
 
   it("falls back to the services' client metrics without a mesh", async () => {
     const prometheus = await fakePrometheus({ client: [{ metric: { app: 'k8s-app-monitor-agent', job: 'x', server_address: 'k8s-app-monitor-test' }, value: [1, '0.5'] }] });
     const res = await agent({ PROMETHEUS_URL: prometheus.url.href }).get('/k8s-app-monitor-agent/servicegraph/graph?time_horizon=1h').expect(200);
     expect(res.headers['x-graph-source']).toBe('client-metrics');
-    expect(res.body.edges).toEqual([{ source: 'k8s-app-monitor-agent', target: 'k8s-app-monitor-test', labels: { 'reqs/sec': '0.500000' } }]);
-    expect(prometheus.queries[1]).toBe('sum(rate(http_client_request_duration_seconds_count[1h])) by (app, job, server_address)');
+    expect(res.body.edges).toEqual([{ source: 'k8s-app-monitor-agent', target: 'k8s-app-monitor-test', labels: { 'reqs/sec': '0.500000', 'errors/sec': '0.000000' } }]);
+    expect(prometheus.queries[1]).toBe('sum(rate(http_client_request_duration_seconds_count[1h])) by (app, job, server_address, http_response_status_code, error_type)');
+  });
+
+  it('counts the 5xx answers (mesh) and the failed calls (client metrics) of an edge as errors/sec', async () => {
+    const code = (source: string, destination: string, response_code: string, rate: string): Sample => ({ metric: { ...mesh(source, destination, rate).metric, response_code }, value: [1, rate] });
+    const meshed = await fakePrometheus({ mesh: [code('a', 'b', '200', '1.5'), code('a', 'b', '503', '0.5'), code('a', 'b', '404', '0.25')] });
+    expect((await agent({ PROMETHEUS_URL: meshed.url.href }).get('/servicegraph/graph').expect(200)).body.edges).toEqual([{ source: 'a', target: 'b', labels: { 'reqs/sec': '2.250000', 'errors/sec': '0.500000' } }]);
+    const client = (http_response_status_code: string, error_type: string, rate: string): Sample => ({ metric: { app: 'agent', server_address: 'test', http_response_status_code, error_type }, value: [1, rate] });
+    const plain = await fakePrometheus({ client: [client('200', '', '1'), client('500', 'http_status', '0.25'), client('', 'timeout', '0.125')] });
+    expect((await agent({ PROMETHEUS_URL: plain.url.href }).get('/servicegraph/graph').expect(200)).body.edges).toEqual([{ source: 'agent', target: 'test', labels: { 'reqs/sec': '1.375000', 'errors/sec': '0.375000' } }]);
   });
 
   it('drops idle edges with filter_empty=true, and scopes the mesh query to SERVICEGRAPH_NAMESPACE', async () => {
@@ -77,7 +86,7 @@ describe('service graph', () => {
     const http = agent({ PROMETHEUS_URL: prometheus.url.href, SERVICEGRAPH_NAMESPACE: 'k8s-app-monitor' });
     expect((await http.get('/servicegraph/graph').expect(200)).body.edges).toHaveLength(2);
     const filtered = await http.get('/servicegraph/graph?filter_empty=true').expect(200);
-    expect(filtered.body).toEqual({ nodes: { b: {}, c: {} }, edges: [{ source: 'b', target: 'c', labels: { 'reqs/sec': '1.000000' } }] });
+    expect(filtered.body).toEqual({ nodes: { b: {}, c: {} }, edges: [{ source: 'b', target: 'c', labels: { 'reqs/sec': '1.000000', 'errors/sec': '0.000000' } }] });
     expect(prometheus.queries[0]).toContain('destination_workload_namespace="k8s-app-monitor"');
   });
 
@@ -121,7 +130,7 @@ describe('service graph', () => {
     const prometheus = await fakePrometheus({ mesh: [mesh('a', 'b', '1')] });
     const http = agent({ PROMETHEUS_URL: prometheus.url.href });
     const answers = await Promise.all(Array.from({ length: 40 }, () => http.get('/servicegraph/graph')));
-    for (const answer of answers) expect(answer.body.edges).toEqual([{ source: 'a', target: 'b', labels: { 'reqs/sec': '1.000000' } }]);
+    for (const answer of answers) expect(answer.body.edges).toEqual([{ source: 'a', target: 'b', labels: { 'reqs/sec': '1.000000', 'errors/sec': '0.000000' } }]);
     await http.get('/k8s-app-monitor-agent/servicegraph/dotgraph').expect(200);
     expect(prometheus.queries).toHaveLength(1);
     // Another query is another question.

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scaleRules } from '../../src/drill/time-scale.js';
 import type { DrillReport } from '../../src/drill/run.js';
 import { ROOT } from '../helpers/paths.js';
-import { startMonitorAgent, startMonitorTest, stopAll, type RunningService } from '../helpers/processes.js';
+import { freePort, startMonitorAgent, startMonitorTest, stopAll, type RunningService } from '../helpers/processes.js';
 import { realToolsAvailable, startPrometheus, startZipkin, type Prometheus, type Zipkin } from '../helpers/servers.js';
 
 const SCALE = 60;
@@ -60,9 +60,10 @@ describe.skipIf(!realToolsAvailable())('incident drills (npm run drill)', () => 
   beforeAll(async () => {
     zipkin = await startZipkin();
     const tracing = { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint, OTEL_BSP_SCHEDULE_DELAY: '200' };
+    const prometheusPort = await freePort();
     test = await startMonitorTest(tracing);
-    agent = await startMonitorAgent(test.port, tracing);
-    prometheus = await startPrometheus(targets(), { rules: scaleRules(RULES, SCALE) });
+    agent = await startMonitorAgent(test.port, { ...tracing, PROMETHEUS_URL: `http://127.0.0.1:${prometheusPort}` });
+    prometheus = await startPrometheus(targets(), { port: prometheusPort, rules: scaleRules(RULES, SCALE) });
   }, 120_000);
   afterAll(stopAll);
 

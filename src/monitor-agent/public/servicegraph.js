@@ -41,6 +41,8 @@ function draw(graph) {
     const group = element('g', { class: 'edge' });
     group.append(element('path', { d: `M ${x1} ${y1} C ${x1 + 50} ${y1}, ${x2 - 50} ${y2}, ${x2} ${y2}`, fill: 'none', stroke: '#2563eb', 'stroke-width': 2, 'marker-end': 'url(#arrow)' }));
     group.append(element('text', { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, 'text-anchor': 'middle', class: 'edge-label' }, `${Number(edge.labels['reqs/sec']).toFixed(2)} req/s`));
+    const errors = Number(edge.labels['errors/sec'] ?? 0);
+    if (errors > 0) group.append(element('text', { x: (x1 + x2) / 2, y: (y1 + y2) / 2 + 14, 'text-anchor': 'middle', class: 'edge-errors', fill: '#dc2626' }, `${errors.toFixed(2)} err/s`));
     svg.append(group);
   }
   for (const [name, { x, y }] of position) {

@@ -2,10 +2,13 @@ import type { ClientDurationHistogram } from '../../shared/telemetry/metrics.js'
 import { createPrometheusClient, type PrometheusClient, type VectorSample } from './prometheus.js';
 import { sharedResults } from './shared-results.js';
 
-/** The old Istio servicegraph addon's JSON: nodes by name, edges with a `reqs/sec` label. */
+/**
+ * The old Istio servicegraph addon's JSON: nodes by name, edges with a `reqs/sec` label; and,
+ * beyond the addon, `errors/sec`: the 5xx answers (and, from client metrics, the failed calls).
+ */
 export interface ServiceGraph {
   nodes: Record<string, Record<string, never>>;
-  edges: { source: string; target: string; labels: { 'reqs/sec': string } }[];
+  edges: { source: string; target: string; labels: { 'reqs/sec': string; 'errors/sec': string } }[];
 }
 
 export interface GraphQuery {
@@ -57,20 +60,23 @@ export function serviceGraphFromConfig(config: { prometheusUrl: URL | undefined;
  */
 function meshQuery(horizon: string, namespace: string | undefined): string {
   const scope = namespace ? `,destination_workload_namespace="${namespace}"` : '';
-  return `sum(rate(istio_requests_total{reporter="destination"${scope}}[${horizon}])) by (source_workload, destination_workload, source_app, destination_app)`;
+  return `sum(rate(istio_requests_total{reporter="destination"${scope}}[${horizon}])) by (source_workload, destination_workload, source_app, destination_app, response_code)`;
 }
 
 function clientQuery(horizon: string): string {
-  return `sum(rate(http_client_request_duration_seconds_count[${horizon}])) by (app, job, server_address)`;
+  return `sum(rate(http_client_request_duration_seconds_count[${horizon}])) by (app, job, server_address, http_response_status_code, error_type)`;
 }
 
+const is5xx = (code: string | undefined) => code !== undefined && /^5\d\d$/.test(code);
 const meshEdge = ({ metric }: VectorSample) => ({
   source: metric.source_workload || metric.source_app || 'unknown',
   target: metric.destination_workload || metric.destination_app || 'unknown',
+  failed: is5xx(metric.response_code),
 });
 const clientEdge = ({ metric }: VectorSample) => ({
   source: metric.app || metric.job || 'unknown',
   target: metric.server_address || 'unknown',
+  failed: Boolean(metric.error_type) || is5xx(metric.http_response_status_code),
 });
 
 async function buildGraph(source: GraphSource, query: GraphQuery): Promise<Graph> {
@@ -83,12 +89,13 @@ async function buildGraph(source: GraphSource, query: GraphQuery): Promise<Graph
     from = 'client-metrics';
     toEdge = clientEdge;
   }
-  const rates = new Map<string, { source: string; target: string; rate: number }>();
+  const rates = new Map<string, { source: string; target: string; rate: number; errors: number }>();
   for (const sample of samples) {
-    const { source: from_, target } = toEdge(sample);
+    const { source: from_, target, failed } = toEdge(sample);
     const key = JSON.stringify([from_, target]);
-    const edge = rates.get(key) ?? { source: from_, target, rate: 0 };
+    const edge = rates.get(key) ?? { source: from_, target, rate: 0, errors: 0 };
     edge.rate += sample.value;
+    if (failed) edge.errors += sample.value;
     rates.set(key, edge);
   }
   const edges = [...rates.values()].filter((edge) => !query.filterEmpty || edge.rate > 0).sort((a, b) => a.source.localeCompare(b.source) || a.target.localeCompare(b.target));
@@ -98,5 +105,5 @@ async function buildGraph(source: GraphSource, query: GraphQuery): Promise<Graph
     nodes[s] = {};
     nodes[target] = {};
   }
-  return { from, nodes, edges: edges.map(({ source: s, target, rate }) => ({ source: s, target, labels: { 'reqs/sec': rate.toFixed(6) } })) };
+  return { from, nodes, edges: edges.map(({ source: s, target, rate, errors }) => ({ source: s, target, labels: { 'reqs/sec': rate.toFixed(6), 'errors/sec': errors.toFixed(6) } })) };
 }
