@@ -40,10 +40,10 @@ fi
 runc_root=$CLUSTER_STATE/runc/k8s.io
 netns=()
 if [[ -d $runc_root ]]; then
-  for id in $(runc --root "$runc_root" list -q 2>/dev/null); do
+  for id in $("$TOOLS/runc" --root "$runc_root" list -q 2>/dev/null); do
     bundle=$CLUSTER_STATE/containerd/state/io.containerd.runtime.v2.task/k8s.io/$id
     [[ -f $bundle/config.json ]] && netns+=($(grep -o '/var/run/netns/cni-[0-9a-f-]*' "$bundle/config.json"))
-    runc --root "$runc_root" delete -f "$id" >/dev/null 2>&1
+    "$TOOLS/runc" --root "$runc_root" delete -f "$id" >/dev/null 2>&1
   done
 fi
 

@@ -7,11 +7,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/config.sh"
 missing=()
 ((EUID == 0)) || missing+=("root (the kubelet, containerd and the CNI bridge need it)")
-for b in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy coredns traefik; do
-  [[ -x $TOOLS/$b ]] || missing+=("$TOOLS/$b (build it: infra/tools/cluster-all.sh)")
+for b in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl coredns traefik \
+  containerd containerd-shim-runc-v2 ctr runc; do
+  [[ -x $TOOLS/$b ]] || missing+=("$TOOLS/$b (build it: npm run tools, or infra/tools/build.sh cluster)")
 done
-for c in etcd containerd containerd-shim-runc-v2 runc ctr kubectl iptables ip openssl gcc curl; do
-  command -v "$c" >/dev/null || missing+=("$c on PATH (Debian: etcd-server containerd runc iptables iproute2 openssl gcc curl)")
+for c in etcd iptables ip openssl gcc curl; do
+  command -v "$c" >/dev/null || missing+=("$c on PATH (Debian: etcd-server iptables iproute2 openssl gcc curl)")
 done
 [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/portmap ]] ||
   missing+=("/usr/lib/cni/{bridge,host-local,portmap} (Debian: containernetworking-plugins)")

@@ -20,7 +20,7 @@ case "$provider:${1:-}" in
   local:load)
     shift
     for image in "$@"; do
-      docker save "$image" | ctr --address "$CONTAINERD_SOCK" -n k8s.io images import - >/dev/null
+      docker save "$image" | "$TOOLS/ctr" --address "$CONTAINERD_SOCK" -n k8s.io images import - >/dev/null
     done
     ;;
   kind:up)

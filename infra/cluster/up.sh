@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Starts a single-node Kubernetes v1.32 cluster on this machine from cached binaries: etcd
+# Starts a single-node Kubernetes (infra/versions.env: v1.37) cluster on this machine from cached binaries: etcd
 # (Debian), the control plane and kubelet/kube-proxy (infra/tools/kubernetes.sh), a private
-# containerd with CRI, Debian's CNI bridge plugin, CoreDNS on the node address. Every process is
+# containerd 2 with CRI, Debian's CNI bridge plugin, CoreDNS on the node address. Every process is
 # recorded in $CLUSTER_STATE/pids and every iptables rule carries a comment, so down.sh removes
 # exactly what this added. On failure it tears down what it started.
 # Prints the phase timings; writes $CLUSTER_STATE/env (KUBECONFIG=...) for the callers.
@@ -10,6 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/config.sh"
 . "$here/pki.sh"
 . "$here/lib.sh"
+# The tool cache's kubectl, containerd, its shim (found on PATH) and ctr before any Debian ones.
+export PATH="$TOOLS:$PATH"
 
 [[ -e $CLUSTER_STATE/pids ]] && { echo "up: $CLUSTER_STATE/pids exists: run down.sh first" >&2; exit 1; }
 "$here/probe.sh"
@@ -93,38 +95,45 @@ start kube-scheduler "$TOOLS/kube-scheduler" \
   --bind-address 127.0.0.1 --secure-port "$PORT_SCHEDULER" --leader-elect=false --profiling=false
 phase "controller-manager, scheduler started"
 
-# A second containerd, beside the one dockerd may use: its own root, state, socket and runc root.
+# containerd 2 (infra/tools/containerd.sh: Kubernetes 1.37 refuses containerd 1.x, Debian's), a
+# private one beside any dockerd may run: its own root, state, sockets, runc root; NRI off (its
+# socket is machine-wide). Config format 3; containerd 2.4 reads it and migrates in memory.
 "$here/pause-image.sh" "$CLUSTER_CACHE/pause.tar"
 cat >"$CLUSTER_STATE/containerd/config.toml" <<TOML
-version = 2
+version = 3
 root = "$CLUSTER_STATE/containerd/root"
 state = "$CLUSTER_STATE/containerd/state"
+disabled_plugins = ["io.containerd.nri.v1.nri"]
 [grpc]
   address = "$CONTAINERD_SOCK"
 [ttrpc]
   address = "$CONTAINERD_SOCK.ttrpc"
 [plugins."io.containerd.internal.v1.opt"]
   path = "$CLUSTER_STATE/containerd/opt"
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "$PAUSE_IMAGE"
-  stream_server_address = "127.0.0.1"
-  stream_server_port = "$PORT_CRI_STREAM"
+[plugins."io.containerd.cri.v1.images"]
+  snapshotter = "overlayfs"
+  [plugins."io.containerd.cri.v1.images".pinned_images]
+    sandbox = "$PAUSE_IMAGE"
+[plugins."io.containerd.cri.v1.runtime"]
   # Without CAP_SYS_RESOURCE runc cannot lower oom_score_adj below the parent's: every sandbox
   # would fail with "can't get final child's PID from pipe: EOF".
   restrict_oom_score_adj = true
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    snapshotter = "overlayfs"
+  [plugins."io.containerd.cri.v1.runtime".containerd]
     default_runtime_name = "runc"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+    [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc]
       runtime_type = "io.containerd.runc.v2"
-      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+      [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc.options]
+        BinaryName = "$TOOLS/runc"
         SystemdCgroup = false
         Root = "$CLUSTER_STATE/runc"
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
+  [plugins."io.containerd.cri.v1.runtime".cni]
+    bin_dirs = ["/usr/lib/cni"]
     conf_dir = "$CLUSTER_STATE/cni/net.d"
+[plugins."io.containerd.grpc.v1.cri"]
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "$PORT_CRI_STREAM"
 TOML
-start containerd containerd --config "$CLUSTER_STATE/containerd/config.toml"
+start containerd "$TOOLS/containerd" --config "$CLUSTER_STATE/containerd/config.toml"
 wait_for containerd 30 ctr --address "$CONTAINERD_SOCK" version
 ctr --address "$CONTAINERD_SOCK" -n k8s.io images import "$CLUSTER_CACHE/pause.tar" >/dev/null
 phase "containerd"
@@ -143,8 +152,10 @@ healthzBindAddress: 127.0.0.1
 healthzPort: $PORT_KUBELET_HEALTHZ
 readOnlyPort: 0
 containerRuntimeEndpoint: unix://$CONTAINERD_SOCK
-# cgroups v1 without systemd inside this VM: cgroupfs, like the containerd above.
+# cgroups v1 without systemd inside this VM: cgroupfs, like the containerd above. Kubernetes
+# 1.35+ refuses to start on cgroup v1 unless told this host is known to be v1.
 cgroupDriver: cgroupfs
+failCgroupV1: false
 failSwapOn: false
 clusterDNS: [$CLUSTER_NODE_IP]
 clusterDomain: cluster.local

@@ -4,7 +4,7 @@
 # Idempotent: exits at once when the binaries are cached at these versions.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-KEY="$CONTAINERD_VERSION $RUNC_VERSION"
+KEY="$CONTAINERD_VERSION $RUNC_VERSION seccomp"
 if cached containerd "$KEY" && cached containerd-shim-runc-v2 "$KEY" && cached ctr "$KEY" && cached runc "$KEY"; then
   echo "containerd: $CONTAINERD_VERSION, runc $RUNC_VERSION already in $TOOLS"
   exit 0
@@ -36,10 +36,10 @@ for cmd in containerd containerd-shim-runc-v2 ctr; do
   mv "$TOOLS/$cmd.tmp" "$TOOLS/$cmd"
   stamp "$cmd" "$KEY"
 done
-# runc needs cgo (libseccomp is optional: built without the seccomp tag, runc applies no
-# seccomp profile itself, so pods ask for RuntimeDefault and containerd's profile is used... see
-# infra/README.md); its nsenter part is C.
-CGO_ENABLED=1 go build -trimpath -ldflags "-s -w -X main.version=${RUNC_VERSION#v}" -o "$TOOLS/runc.tmp" github.com/opencontainers/runc
+# runc needs cgo (its nsenter part is C) and libseccomp (libseccomp-dev, pkg-config): built
+# without the seccomp tag it refuses every container that asks for a seccomp profile, and the
+# manifests ask for RuntimeDefault on every pod.
+CGO_ENABLED=1 go build -trimpath -tags seccomp -ldflags "-s -w -X main.version=${RUNC_VERSION#v}" -o "$TOOLS/runc.tmp" github.com/opencontainers/runc
 mv "$TOOLS/runc.tmp" "$TOOLS/runc"
 stamp runc "$KEY"
 "$TOOLS/containerd" --version
