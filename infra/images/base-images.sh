@@ -4,8 +4,9 @@
 #   node:24-bookworm-slim                        Debian bookworm minbase + Node + npm (build stages)
 #   gcr.io/distroless/nodejs24-debian12:nonroot  Node + its libraries, user 65532, no shell
 # and, for the observability overlay and the cluster:
-#   k8s-app-monitor-local/zipkin:3.6.1           Debian's JRE + the zipkin-server exec jar
-#   k8s-app-monitor-local/prometheus:2.42.0      Debian's prometheus package
+#   k8s-app-monitor-local/zipkin:<version>       Debian's JRE + the zipkin-server exec jar
+#   k8s-app-monitor-local/prometheus:<version>   the Prometheus 3 the tool cache holds (infra/tools)
+# Versions from infra/versions.env.
 # Idempotent: an image that exists is kept (FORCE=1 rebuilds). Downloads are cached in
 # ~/.cache/k8s-app-monitor/images. Needs a running engine (DOCKER_HOST, see infra/docker/dockerd.sh)
 # and mmdebstrap (Debian package).
@@ -13,18 +14,18 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 HERE="${ROOT}/infra/images/base"
 CACHE="${K8S_APP_MONITOR_CACHE:-${HOME}/.cache/k8s-app-monitor}/images"
-NODE_VERSION="${NODE_VERSION:-24.22.3}"
-NPM_VERSION="${NPM_VERSION:-11.21.2}"
-ZIPKIN_VERSION="${ZIPKIN_VERSION:-3.6.1}"
+# shellcheck source=../versions.env
+source "${ROOT}/infra/versions.env"
+TOOLS="${K8S_APP_MONITOR_TOOLS:-${HOME}/.cache/k8s-app-monitor/bin}"
 ZIPKIN_JAR="${ZIPKIN_JAR:-${ROOT}/.cache/zipkin-server-exec.jar}"
 export DOCKER_BUILDKIT=0 # the classic builder: BuildKit would pull its frontend from Docker Hub
 mkdir -p "$CACHE"
 
 phase() { printf 'base-images: %-45s %4d s\n' "$1" "$(($(date +%s) - $2))" >&2; }
 have() { [[ -z "${FORCE:-}" ]] && docker image inspect "$1" >/dev/null 2>&1; }
-# An image built from one of the Dockerfiles here carries the file's hash as a label, so a changed
-# recipe rebuilds it on the next run instead of reusing a stale image under the same name.
-recipe() { sha256sum "$HERE/$1" | cut -c1-16; }
+# An image built from one of the Dockerfiles here carries the hash of the file and the pinned
+# versions as a label, so a changed recipe or version rebuilds it instead of reusing a stale image.
+recipe() { cat "$HERE/$1" "${ROOT}/infra/versions.env" | sha256sum | cut -c1-16; }
 have_recipe() {
   have "$1" && [[ "$(docker image inspect -f '{{index .Config.Labels "k8s-app-monitor.recipe"}}' "$1")" == "$(recipe "$2")" ]]
 }
@@ -77,8 +78,11 @@ if ! have "k8s-app-monitor-local/zipkin:${ZIPKIN_VERSION}"; then
   zctx="$context/zipkin" && mkdir -p "$zctx" && cp "$ZIPKIN_JAR" "$zctx/zipkin-server-exec.jar"
   docker build -q -f "$HERE/zipkin.Dockerfile" -t "k8s-app-monitor-local/zipkin:${ZIPKIN_VERSION}" "$zctx" >/dev/null
 fi
-if ! have k8s-app-monitor-local/prometheus:2.42.0; then
-  pctx="$context/prometheus" && mkdir -p "$pctx"
-  docker build -q -f "$HERE/prometheus.Dockerfile" -t k8s-app-monitor-local/prometheus:2.42.0 "$pctx" >/dev/null
+prometheus="k8s-app-monitor-local/prometheus:${PROMETHEUS_VERSION}"
+if ! have_recipe "$prometheus" prometheus.Dockerfile; then
+  [[ -x "$TOOLS/prometheus" ]] || { echo "base-images: no $TOOLS/prometheus: run infra/tools/prometheus.sh" >&2; exit 1; }
+  pctx="$context/prometheus" && mkdir -p "$pctx" && cp "$TOOLS/prometheus" "$pctx/prometheus"
+  docker build -q --label "k8s-app-monitor.recipe=$(recipe prometheus.Dockerfile)" \
+    -f "$HERE/prometheus.Dockerfile" -t "$prometheus" "$pctx" >/dev/null
 fi
 phase "zipkin and prometheus images" "$t"

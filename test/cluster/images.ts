@@ -4,6 +4,7 @@
  * Prometheus images it makes beside them (infra/images/base-images.sh).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { version } from '../helpers/versions.js';
 import { ROOT } from './harness.js';
 
 export interface Images {
@@ -47,11 +48,11 @@ function images(tag: string, zipkin: string, prometheus: string, startedEngine =
   };
 }
 
-/** The newest local image of a repository (the base-images script names them k8s-app-monitor-local/<name>:<version>). */
-function local(name: string): string {
-  const refs = docker('images', '--format', '{{.Repository}}:{{.Tag}}', `k8s-app-monitor-local/${name}`).trim().split('\n').filter(Boolean);
-  if (refs.length === 0) throw new Error(`no k8s-app-monitor-local/${name} image: infra/images/base-images.sh makes it`);
-  return refs[0]!;
+/** A local image base-images.sh made, at its infra/versions.env version; it must exist. */
+function local(name: string, versionKey: string): string {
+  const ref = `k8s-app-monitor-local/${name}:${version(versionKey)}`;
+  if (spawnSync('docker', ['image', 'inspect', ref], { stdio: 'ignore' }).status !== 0) throw new Error(`no ${ref} image: infra/images/base-images.sh makes it`);
+  return ref;
 }
 
 /**
@@ -68,5 +69,5 @@ export function buildImages(tag: string): Images {
   });
   const dockerHost = /DOCKER_HOST=(\S+)/.exec(out)?.[1];
   if (dockerHost) process.env.DOCKER_HOST = dockerHost;
-  return images(tag, local('zipkin'), local('prometheus'), !engineWasRunning);
+  return images(tag, local('zipkin', 'ZIPKIN_VERSION'), local('prometheus', 'PROMETHEUS_VERSION'), !engineWasRunning);
 }
