@@ -23,6 +23,7 @@ export const EQUIVALENT_VALUES = [
   { kustomization: 'k8s/base', components: [], values: [], what: 'defaults (ingress none, no mesh)' },
   { kustomization: 'k8s/overlays/ingress-path', components: [], values: [`${CHART}/ci/ingress-path-values.yaml`], what: 'ingress.method=path' },
   { kustomization: 'k8s/overlays/ingress-host', components: [], values: [`${CHART}/ci/ingress-host-values.yaml`], what: 'ingress.method=host' },
+  { kustomization: 'k8s/overlays/gateway', components: [], values: [`${CHART}/ci/gateway-values.yaml`], what: 'gateway.enabled=true' },
   { kustomization: 'k8s/overlays/istio', components: [], values: [`${CHART}/ci/istio-values.yaml`], what: 'istio.enabled=true' },
   { kustomization: 'k8s/base', components: ['k8s/components/monitoring'], values: [`${CHART}/ci/monitoring-values.yaml`], what: 'monitoring.*.enabled=true' },
 ] as const satisfies readonly { kustomization: string; components: readonly string[]; values: readonly string[]; what: string }[];

@@ -70,6 +70,22 @@ describe.skipIf(!hasKubectl)('the manifests', () => {
     expect(named(builds['k8s/overlays/ingress-path'], 'ConfigMap', 'ingress-params')).toBeUndefined();
   });
 
+  it('expose the agent by method 3, a Gateway API HTTPRoute on the parameter host, path unstripped', () => {
+    const objects = builds['k8s/overlays/gateway'];
+    const host = (parse(readFileSync(join(ROOT, 'k8s/components/ingress-params/params.yaml'), 'utf8')) as { data: { host: string } }).data.host;
+    const gateway = named(objects, 'Gateway', 'k8s-app-monitor')!;
+    const route = named(objects, 'HTTPRoute', 'k8s-app-monitor-agent')!;
+    expect(gateway.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(gateway.spec).toMatchObject({ gatewayClassName: 'traefik', listeners: [{ name: 'http', protocol: 'HTTP', hostname: host }] });
+    expect(route.spec.parentRefs).toEqual([{ name: 'k8s-app-monitor', sectionName: 'http' }]);
+    expect(route.spec.hostnames).toEqual([host]);
+    expect(route.spec.rules).toEqual([{ matches: [{ path: { type: 'PathPrefix', value: '/k8s-app-monitor-agent' } }], backendRefs: [{ name: 'k8s-app-monitor-agent', port: 8888 }] }]);
+    // The backend port is the agent Service's http port, not its metrics port.
+    const service = named(objects, 'Service', 'k8s-app-monitor-agent')!;
+    expect(service.spec.ports.find((p: { port: number }) => p.port === 8888).name).toBe('http');
+    expect(ofKind(objects, 'Ingress')).toEqual([]);
+  });
+
   it('put the namespace into the mesh only in the istio overlay', () => {
     expect(named(builds['k8s/overlays/istio'], 'Namespace', 'k8s-app-monitor')!.metadata.labels?.['istio-injection']).toBe('enabled');
     expect(named(builds['k8s/base'], 'Namespace', 'k8s-app-monitor')!.metadata.labels?.['istio-injection']).toBeUndefined();

@@ -101,6 +101,13 @@ export function policyErrors(objects: K8sObject[]): string[] {
       }
     }
   }
+  for (const route of ofKind(objects, 'HTTPRoute')) {
+    for (const rule of route.spec.rules ?? []) {
+      for (const ref of rule.backendRefs ?? []) {
+        if (metricsPorts.get(ref.name)?.has(ref.port)) fail(`HTTPRoute/${route.metadata.name}`, `exposes the metrics port of ${ref.name}`);
+      }
+    }
+  }
   for (const vs of ofKind(objects, 'VirtualService').filter((v) => (v.spec.gateways ?? []).length > 0)) {
     for (const route of vs.spec.http ?? []) {
       for (const { destination } of route.route) {

@@ -12,6 +12,7 @@ import { ROOT, type K8sObject } from './objects.js';
 function modelModule(obj: K8sObject): string {
   const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
   if (group!.endsWith('istio.io')) return `@kubernetes-models/istio/${group}/${version}/${obj.kind}`;
+  if (group === 'gateway.networking.k8s.io') return `@kubernetes-models/gateway-api/${group}/${version}/${obj.kind}`;
   if (group === 'monitoring.coreos.com') return `@kubernetes-models/prometheus-operator/${group}/${version}/${obj.kind}`;
   return group ? `kubernetes-models/${group}/${version}/${obj.kind}` : `kubernetes-models/${version}/${obj.kind}`;
 }
