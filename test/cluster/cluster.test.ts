@@ -1,9 +1,10 @@
 /**
- * The delivery path on a real Kubernetes (issue 14, part 3): a single-node v1.32 cluster from
- * cached binaries (kind in GitHub Actions), the images from the Dockerfile tagged with the short
- * git SHA, every overlay applied for real, Traefik as the ingress controller, Prometheus and
- * Zipkin in the cluster, `npm run verify` through the ingress, a rolling update and a pod deletion
- * under load, and Istio's objects admitted and analyzed without a data plane.
+ * The delivery path on a real Kubernetes: a single-node cluster (infra/versions.env: Kubernetes
+ * 1.37, containerd 2) from the tool cache (kind in GitHub Actions), the images from the Dockerfile
+ * tagged with the short git SHA, every overlay applied for real, Traefik as the ingress and
+ * Gateway API controller, Prometheus 3 (its own pod discovery) and Zipkin in the cluster,
+ * `npm run verify` through each method, a rolling update and a pod deletion under load, and
+ * Istio's objects admitted and analyzed without a data plane.
  * Run with `npm run test:cluster`; it tears down everything it started, even on failure.
  */
 import { spawnSync } from 'node:child_process';
@@ -120,15 +121,17 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
     expect(refused.stderr).toMatch(/violates PodSecurity "restricted/);
   });
 
-  it('applies the Istio CRDs from the istioctl module', async () => {
-    const crds = sh(`${ROOT}infra/tools/istio-crds.sh`).trim();
-    kube.run(['apply', '--server-side', '-f', crds], undefined, 180_000);
+  it('applies the Istio CRDs (istio.io/api) and the Gateway API CRDs (sigs.k8s.io/gateway-api)', async () => {
+    for (const script of ['istio-crds.sh', 'gateway-api-crds.sh']) {
+      kube.run(['apply', '--server-side', '-f', sh(`${ROOT}infra/tools/${script}`).trim()], undefined, 180_000);
+    }
     // A CRD created a moment ago may have no status yet, which `kubectl wait` reports as an error.
     await eventually(async () => {
       kube.run(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=20s'], undefined, 30_000);
       return true;
     }, 90_000);
-    phases.mark('namespace, Istio CRDs');
+    expect(kube.run(['get', 'crd', 'httproutes.gateway.networking.k8s.io', '-o', 'jsonpath={.spec.versions[?(@.served==true)].name}']).stdout).toMatch(/\bv1\b/);
+    phases.mark('namespace, Istio and Gateway API CRDs');
   }, 240_000);
 
   it('admits the istio overlay (every Istio object) and rolls it out', async () => {
@@ -188,13 +191,20 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
     phases.mark('istioctl analyze, kube-inject dry run');
   }, 300_000);
 
-  it('starts Traefik against the API server (IngressClass traefik)', async () => {
+  it('starts Traefik against the API server (IngressClass and GatewayClass traefik)', async () => {
     kube.apply(`apiVersion: networking.k8s.io/v1
 kind: IngressClass
 metadata:
   name: traefik
 spec:
   controller: traefik.io/ingress-controller
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata:
+  name: traefik
+spec:
+  controllerName: traefik.io/gateway-controller
 `);
     provision.start(
       'traefik',
@@ -207,6 +217,7 @@ spec:
         '--api=true',
         '--ping=true',
         '--providers.kubernetesingress=true',
+        '--providers.kubernetesgateway=true',
         '--log.level=INFO',
       ],
       { ...process.env, KUBECONFIG: traefikKubeconfig },
@@ -250,7 +261,7 @@ spec:
     600_000,
   );
 
-  it('runs Prometheus (pod discovery by annotation) and Zipkin in the cluster; npm run verify passes through the ingress', async () => {
+  it('runs Prometheus (kubernetes_sd_configs, by annotation) and Zipkin in the cluster; npm run verify passes through the ingress', async () => {
     const yaml = render('k8s/observability', tag)
       .replace(/image: k8s-app-monitor-local\/zipkin:\S+/, `image: ${images.zipkin}`)
       .replace(/image: k8s-app-monitor-local\/prometheus:\S+/, `image: ${images.prometheus}`);
@@ -363,6 +374,37 @@ spec:
     console.log(`npm run verify (cluster, the Helm release):\n${verify.stdout}${verify.stderr}`);
     expect(verify.status).toBe(0);
     phases.mark('helm install, npm run verify');
+  }, 600_000);
+
+  it('serves the chart through a Gateway API HTTPRoute (method 3, Traefik kubernetesgateway); npm run verify passes through it', async () => {
+    // Only the Gateway routes now: without the Ingress the path is Traefik's 404 until the route is programmed.
+    kube.run(['-n', NAMESPACE, 'delete', 'ingress', 'k8s-app-monitor-agent', '--wait=true']);
+    const agentPath = `http://127.0.0.1:${config.PORT_INGRESS}/k8s-app-monitor-agent/`;
+    await eventually(async () => (await get(agentPath, SHARED_HOST)).status === 404, 30_000);
+    // Traefik binds a listener to the entry point of the same port: this Traefik's is PORT_INGRESS.
+    const yaml = render('k8s/overlays/gateway', tag, SHARED_HOST).replace(/^(\s+port: )8000$/m, `$1${config.PORT_INGRESS}`);
+    expect(kube.apply(yaml)).toEqual([]);
+    rolledOut();
+    let conditions = '';
+    await eventually(async () => {
+      const route = kube.json<any>(['-n', NAMESPACE, 'get', 'httproute', 'k8s-app-monitor-agent']);
+      const parent = route.status?.parents?.[0];
+      conditions = JSON.stringify(parent?.conditions ?? []);
+      const ok = (type: string) => parent?.conditions?.some((c: { type: string; status: string }) => c.type === type && c.status === 'True');
+      return parent?.controllerName === 'traefik.io/gateway-controller' && ok('Accepted') && ok('ResolvedRefs');
+    }, 60_000).catch((error: Error) => {
+      throw new Error(`${error.message}; HTTPRoute conditions ${conditions}`);
+    });
+    await eventually(async () => (await get(agentPath, SHARED_HOST)).status === 200, 30_000);
+    const service = (name: string) => `http://${kube.run(['-n', 'istio-system', 'get', 'service', name, '-o', 'jsonpath={.spec.clusterIP}']).stdout}`;
+    const verify = spawnSync(
+      'npm',
+      ['run', '--silent', 'verify', '--', '--agent', `${ingress}/k8s-app-monitor-agent/`, '--zipkin', `${service('zipkin')}:9411`, '--prometheus', `${service('prometheus')}:9090`],
+      { cwd: ROOT, encoding: 'utf8', timeout: 300_000 },
+    );
+    console.log(`npm run verify (cluster, through the Gateway API HTTPRoute):\n${verify.stdout}${verify.stderr}`);
+    expect(verify.status).toBe(0);
+    phases.mark('Gateway API HTTPRoute through Traefik, npm run verify');
   }, 600_000);
 });
 

@@ -97,9 +97,12 @@ export class Kubectl {
 export function render(dir: string, tag: string, host?: string): string {
   let yaml = run('kubectl', ['kustomize', `${ROOT}${dir}`]).stdout;
   yaml = yaml.replace(/(image: ghcr\.io\/k8s-app-monitor\/k8s-app-monitor-(?:test|agent)):[^\s@]+/g, `$1:${tag}`);
-  if (host) yaml = yaml.replace(/^(\s*- host: ).*$/gm, `$1${host}`);
+  // The host the ingress-params Component sets (Ingress rules, Gateway listener, HTTPRoute).
+  if (host) yaml = yaml.replaceAll(PARAM_HOST, host);
   return yaml;
 }
+
+const PARAM_HOST = /^\s*host: (\S+)$/m.exec(readFileSync(`${ROOT}k8s/components/ingress-params/params.yaml`, 'utf8'))![1]!;
 
 export function shortSha(): string {
   return execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
