@@ -18,10 +18,15 @@ export DOCKER_BUILDKIT=0 # BuildKit would pull the `# syntax=` frontend from Doc
 eval "$(infra/docker/dockerd.sh start)"
 infra/images/base-images.sh
 
+# What GET /version reports: the commit, and its commit time as the build time (a clock time would
+# change every run and defeat Docker's layer cache; the commit time is reproducible).
+commit="$(git rev-parse HEAD)"
+built="$(git log -1 --format=%cI HEAD)"
 for target in k8s-app-monitor-test k8s-app-monitor-agent; do
   t=$(date +%s)
   image="${IMAGE_REGISTRY}/${target}:${IMAGE_TAG}"
-  nice -n 5 docker build -q --target "$target" -t "$image" . >/dev/null
+  nice -n 5 docker build -q --target "$target" --build-arg "APP_VERSION=${IMAGE_TAG}" \
+    --build-arg "GIT_COMMIT=${commit}" --build-arg "BUILD_TIME=${built}" -t "$image" . >/dev/null
   printf 'build: %-55s %4d s\n' "$image" "$(($(date +%s) - t))" >&2
 done
 echo "export DOCKER_HOST=${DOCKER_HOST} IMAGE_REGISTRY=${IMAGE_REGISTRY} IMAGE_TAG=${IMAGE_TAG}"

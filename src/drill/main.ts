@@ -1,5 +1,5 @@
 /**
- * CLI of `npm run drill -- <scenario> --agent URL --prometheus URL --zipkin URL --admin URL
+ * CLI of `npm run drill -- <scenario> --agent URL --prometheus URL --zipkin URL --admin URL[,URL…]
  * [--scale N] [--rate-interval 1m] [--warmup S] [--json]`, or `npm run drill -- --print-rules
  * --scale N` for the rules a drill's Prometheus loads. Prints one line of evidence per signal
  * (or the report as JSON); exits 1 naming the signals that missed their budget, 78 with one line
@@ -48,7 +48,7 @@ function options(argv: string[]) {
   const names = SCENARIOS.map((s) => s.name);
   const scenario = SCENARIOS.find((s) => s.name === positionals[0]);
   if (!scenario || positionals.length !== 1) throw new ConfigError(`name one scenario: ${names.join(', ')}`);
-  const url = (flag: 'agent' | 'prometheus' | 'zipkin' | 'admin') => {
+  const url = (flag: 'agent' | 'prometheus' | 'zipkin') => {
     const value = values[flag];
     if (!value) throw new ConfigError(`--${flag}: required`);
     return directoryUrl(`--${flag}`, value);
@@ -65,7 +65,11 @@ function options(argv: string[]) {
       prometheusUrl: url('prometheus'),
       // Zipkin's API is at its root; the UI URL (…/zipkin/) is accepted too.
       zipkinUrl: directoryUrl('--zipkin', url('zipkin').href.replace(/\/zipkin\/$/, '/')),
-      adminUrl: url('admin'),
+      // One admin URL per monitor-test replica (comma-separated): each holds its own faults.
+      adminUrls: (values.admin ?? '').split(',').map((value, i) => {
+        if (!value.trim()) throw new ConfigError(i === 0 ? '--admin: required' : '--admin: an empty URL in the list');
+        return directoryUrl('--admin', value.trim());
+      }),
       scale,
       rateInterval: values['rate-interval'],
       warmupSeconds: warmup,

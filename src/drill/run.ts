@@ -13,7 +13,8 @@ export interface DrillOptions {
   agentUrl: URL;
   prometheusUrl: URL;
   zipkinUrl: URL;
-  adminUrl: URL;
+  /** Every monitor-test replica's admin port: each process holds its own faults. */
+  adminUrls: URL[];
   /** The time scale of the rules Prometheus runs (npm run drill -- --print-rules --scale N). */
   scale: number;
   /** What the dashboard's $__rate_interval is on this Prometheus. */
@@ -82,7 +83,12 @@ function startTraffic(agentUrl: URL): { stop: () => Promise<Record<string, numbe
   };
 }
 
-async function setFault(adminUrl: URL, fault: Fault | undefined): Promise<void> {
+/** Sets (or with undefined clears) the fault on every replica, all at once. */
+async function setFault(adminUrls: URL[], fault: Fault | undefined): Promise<void> {
+  await Promise.all(adminUrls.map((adminUrl) => setReplicaFault(adminUrl, fault)));
+}
+
+async function setReplicaFault(adminUrl: URL, fault: Fault | undefined): Promise<void> {
   const url = new URL('faults', adminUrl);
   const response = fault
     ? await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault), signal: AbortSignal.timeout(10_000) })
@@ -196,7 +202,7 @@ async function watchRecovery(scenario: Scenario, options: DrillOptions, start: n
 }
 
 export async function runDrill(scenario: Scenario, options: DrillOptions): Promise<DrillReport> {
-  await setFault(options.adminUrl, undefined);
+  await setFault(options.adminUrls, undefined);
   for (const signal of scenario.signals) {
     if (signal.kind === 'alert' && (await alertStates(options.prometheusUrl, signal.alertname, { severity: signal.severity })).size > 0) {
       throw new Error(`${signal.alertname} is already pending or firing before the fault: wait until it resolves`);
@@ -206,7 +212,7 @@ export async function runDrill(scenario: Scenario, options: DrillOptions): Promi
   try {
     await sleep(options.warmupSeconds * 1000);
     const start = Date.now();
-    await setFault(options.adminUrl, scenario.fault);
+    await setFault(options.adminUrls, scenario.fault);
     let loudDone!: () => void;
     const loud = new Promise<void>((resolve) => {
       loudDone = resolve;
@@ -216,11 +222,11 @@ export async function runDrill(scenario: Scenario, options: DrillOptions): Promi
     void Promise.all(loudWatches).then(() => loudDone());
     const detection = await Promise.all(watches);
     const cleared = Date.now();
-    await setFault(options.adminUrl, undefined);
+    await setFault(options.adminUrls, undefined);
     const recovery = await watchRecovery(scenario, options, cleared);
     return { scenario: scenario.name, scale: options.scale, detection, recovery, traffic: await traffic.stop() };
   } finally {
-    await setFault(options.adminUrl, undefined).catch(() => {});
+    await setFault(options.adminUrls, undefined).catch(() => {});
     await traffic.stop();
   }
 }

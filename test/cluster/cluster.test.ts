@@ -100,7 +100,8 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
   it('imports the images, tagged with the short git SHA', () => {
     provision.load(images.all);
     phases.mark('images loaded');
-    for (const image of [images.test, images.agent]) expect(image).toMatch(new RegExp(`:${tag}$`));
+    // The pods of the first overlay run these very images (checked there, from the kubelet's status).
+    expect(tag).toMatch(/^[0-9a-f]{7,}$/);
   }, 600_000);
 
   it('enforces Pod Security restricted on the namespace', () => {
@@ -144,6 +145,18 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
       expect(kube.run(['-n', NAMESPACE, 'get', resource, o.metadata.name, '-o', 'name']).stdout.trim()).toMatch(new RegExp(`/${o.metadata.name}$`));
     }
     rolledOut();
+    // The kubelet runs the images imported above, tagged with the short git SHA.
+    for (const [app, image] of [
+      ['k8s-app-monitor-test', images.test],
+      ['k8s-app-monitor-agent', images.agent],
+    ] as const) {
+      const pods = kube.json<{ items: any[] }>(['-n', NAMESPACE, 'get', 'pods', '-l', `app=${app}`]).items.filter((p) => !p.metadata.deletionTimestamp);
+      for (const pod of pods) {
+        const status = pod.status.containerStatuses.find((c: { name: string }) => c.name === app);
+        expect(status.image.replace(/^docker\.io\//, ''), pod.metadata.name).toBe(image);
+        expect(image.endsWith(`:${tag}`)).toBe(true);
+      }
+    }
     await agentReachesMonitorTest();
     phases.mark('istio overlay');
   }, 600_000);
@@ -187,6 +200,11 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
       };
       const answer = spawnSync('kubectl', ['--kubeconfig', kube.kubeconfig, 'create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(pod), encoding: 'utf8' });
       console.log(`injected ${deployment.metadata.name} pod under Pod Security restricted: ${answer.status === 0 ? 'admitted' : answer.stderr.trim()}`);
+      // What docs/deploy.md tells a mesh user: refused for istio-init's NET_ADMIN/NET_RAW as root
+      // (Istio CNI or a `baseline` namespace is the way), and for nothing else.
+      expect(answer.status, deployment.metadata.name).not.toBe(0);
+      expect(answer.stderr).toMatch(/violates PodSecurity "restricted:latest": unrestricted capabilities \(container "istio-init" must not include "NET_ADMIN", "NET_RAW"/);
+      expect(answer.stderr.replaceAll('container "istio-init"', '')).not.toMatch(/container "/);
     }
     phases.mark('istioctl analyze, kube-inject dry run');
   }, 300_000);
@@ -406,6 +424,55 @@ spec:
     expect(verify.status).toBe(0);
     phases.mark('Gateway API HTTPRoute through Traefik, npm run verify');
   }, 600_000);
+
+  it('runs a drill once (slow-upstream, the rules at 1/15 time): every signal sees the fault and the recovery', async () => {
+    // The drill's rules in place of the real ones; a fresh Prometheus pod (Recreate) loads them.
+    // Scale 15, not the system test's 60: the cluster scrapes every 5 s, and a 5m window must keep
+    // several scrapes (20 s).
+    const rules = spawnSync(process.execPath, ['dist/drill/main.js', '--print-rules', '--scale', '15'], { cwd: ROOT, encoding: 'utf8' });
+    expect(rules.status, rules.stderr).toBe(0);
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'k8s-app-monitor-rules', namespace: 'istio-system' }, data: { 'k8s-app-monitor.rules.yml': rules.stdout } };
+    expect(kube.apply(JSON.stringify(configMap))).toEqual([]);
+    kube.run(['-n', 'istio-system', 'rollout', 'restart', 'deployment/prometheus']);
+    rolledOut('istio-system', ['prometheus']);
+    const service = (name: string) => `http://${kube.run(['-n', 'istio-system', 'get', 'service', name, '-o', 'jsonpath={.spec.clusterIP}']).stdout}`;
+    const prometheus = `${service('prometheus')}:9090`;
+    await eventually(async () => {
+      const targets = JSON.parse((await get(`${prometheus}/api/v1/targets?state=active`)).body).data.activeTargets as { labels: Record<string, string>; health: string }[];
+      return targets.filter((t) => t.health === 'up' && t.labels.namespace === NAMESPACE).length >= 4;
+    }, 120_000);
+    // Each monitor-test replica holds its own faults: the drill sets them on every pod's admin
+    // port, reached from the node (on the pod network; a NetworkPolicy does not apply to it).
+    const pods = kube
+      .json<{ items: any[] }>(['-n', NAMESPACE, 'get', 'pods', '-l', 'app=k8s-app-monitor-test', '--field-selector=status.phase=Running'])
+      .items.filter((p) => !p.metadata.deletionTimestamp);
+    const admin = pods.map((p) => `http://${p.status.podIP}:9464/`).join(',');
+    const drill = spawnSync(
+      process.execPath,
+      [
+        'dist/drill/main.js',
+        'slow-upstream',
+        '--agent',
+        `${ingress}/k8s-app-monitor-agent/`,
+        '--prometheus',
+        prometheus,
+        '--zipkin',
+        `${service('zipkin')}:9411`,
+        '--admin',
+        admin,
+        '--scale',
+        '15',
+        '--rate-interval',
+        '20s',
+        '--warmup',
+        '20',
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 600_000 },
+    );
+    console.log(`npm run drill -- slow-upstream (cluster, ${pods.length} monitor-test replicas, through the Gateway API route):\n${drill.stdout}${drill.stderr}`);
+    expect(drill.status).toBe(0);
+    phases.mark('drill slow-upstream');
+  }, 720_000);
 });
 
 async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {

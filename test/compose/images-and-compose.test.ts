@@ -110,6 +110,22 @@ describe.skipIf(!engineAvailable())('images and compose, for real', () => {
     reports.push(`chart data host ${data.host} = monitor-test container ${monitorTest.Name}`);
   });
 
+  it('bakes the git commit, its time and the short-SHA version into the image: GET /version says which build answers', async () => {
+    const commit = (await sh('git', ['rev-parse', 'HEAD'], {})).stdout.trim();
+    const time = (await sh('git', ['log', '-1', '--format=%cI', 'HEAD'], {})).stdout.trim();
+    for (const [service, port] of [
+      ['k8s-app-monitor-agent', 8888],
+      ['k8s-app-monitor-test', 3000],
+    ] as const) {
+      const answer = await fetch(`http://localhost:${port}/version`);
+      expect(answer.status, service).toBe(200);
+      const version = (await answer.json()) as { service: string; version: string; commit: string; buildTime: string; node: string };
+      expect(version).toMatchObject({ service, version: env.IMAGE_TAG, commit, buildTime: time });
+      expect(version.node).toMatch(/^v24\./);
+      reports.push(`${service} /version: ${JSON.stringify(version)}`);
+    }
+  });
+
   it('runs both containers with a read-only root, no capabilities, no-new-privileges, as 65532', async () => {
     for (const service of SERVICES) {
       const { HostConfig, Config } = await inspect(service);

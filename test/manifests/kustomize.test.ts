@@ -197,6 +197,17 @@ describe.skipIf(!hasKubectl)('the checks themselves', () => {
     ]);
   });
 
+  it('catch a NetworkPolicy that opens the admin port (metrics and /faults) to every namespace', () => {
+    const objects = broken((o) => {
+      const rule = named(o, 'NetworkPolicy', 'k8s-app-monitor-test')!.spec.ingress.find((r: { ports: { port: number }[] }) => r.ports.some((p) => p.port === 9464));
+      rule.from = [{ namespaceSelector: {} }];
+    });
+    expect(policyErrors(objects)).toEqual([
+      'Deployment/k8s-app-monitor-test: a NetworkPolicy admits every namespace to port 9464',
+      'Deployment/k8s-app-monitor-test: a NetworkPolicy admits every namespace to port 15090',
+    ]);
+  });
+
   it("catch a NetworkPolicy that admits Prometheus's namespace to neither metrics port", () => {
     const objects = broken((o) => {
       const rule = named(o, 'NetworkPolicy', 'k8s-app-monitor-test')!.spec.ingress.find((r: { ports: { port: number }[] }) => r.ports.some((p) => p.port === 15090));

@@ -24,7 +24,11 @@ describe.skipIf(!hasKubectl)('k8s/observability (Prometheus and Zipkin in the cl
   it('validates against the Kubernetes schemas, every object in istio-system', async () => {
     expect(await validationErrors(objects)).toEqual([]);
     for (const o of objects.filter((o) => o.kind !== 'Namespace' && !o.kind.startsWith('Cluster'))) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('istio-system');
-    expect(deployments().map((d) => d.metadata.name).sort()).toEqual(['prometheus', 'zipkin']);
+    expect(
+      deployments()
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(['prometheus', 'zipkin']);
   });
 
   it('gives every container readiness and liveness probes, a restricted security context and resources', () => {

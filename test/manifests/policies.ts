@@ -68,6 +68,8 @@ export function policyErrors(objects: K8sObject[]): string[] {
       for (const namespace of MONITORING_NAMESPACES) {
         if (!admits(networkPolicies, podLabels(d), port, namespace)) fail(where, `no NetworkPolicy admits namespace ${namespace} to port ${port}`);
       }
+      // The admin port also takes monitor-test's runtime faults: no other namespace reaches it.
+      if (admits(networkPolicies, podLabels(d), port, 'default')) fail(where, `a NetworkPolicy admits every namespace to port ${port}`);
     }
     for (const c of containers(d)) {
       const at = `${where} container ${c.name}`;

@@ -75,10 +75,17 @@ describe('service graph', () => {
   it('counts the 5xx answers (mesh) and the failed calls (client metrics) of an edge as errors/sec', async () => {
     const code = (source: string, destination: string, response_code: string, rate: string): Sample => ({ metric: { ...mesh(source, destination, rate).metric, response_code }, value: [1, rate] });
     const meshed = await fakePrometheus({ mesh: [code('a', 'b', '200', '1.5'), code('a', 'b', '503', '0.5'), code('a', 'b', '404', '0.25')] });
-    expect((await agent({ PROMETHEUS_URL: meshed.url.href }).get('/servicegraph/graph').expect(200)).body.edges).toEqual([{ source: 'a', target: 'b', labels: { 'reqs/sec': '2.250000', 'errors/sec': '0.500000' } }]);
-    const client = (http_response_status_code: string, error_type: string, rate: string): Sample => ({ metric: { app: 'agent', server_address: 'test', http_response_status_code, error_type }, value: [1, rate] });
+    expect((await agent({ PROMETHEUS_URL: meshed.url.href }).get('/servicegraph/graph').expect(200)).body.edges).toEqual([
+      { source: 'a', target: 'b', labels: { 'reqs/sec': '2.250000', 'errors/sec': '0.500000' } },
+    ]);
+    const client = (http_response_status_code: string, error_type: string, rate: string): Sample => ({
+      metric: { app: 'agent', server_address: 'test', http_response_status_code, error_type },
+      value: [1, rate],
+    });
     const plain = await fakePrometheus({ client: [client('200', '', '1'), client('500', 'http_status', '0.25'), client('', 'timeout', '0.125')] });
-    expect((await agent({ PROMETHEUS_URL: plain.url.href }).get('/servicegraph/graph').expect(200)).body.edges).toEqual([{ source: 'agent', target: 'test', labels: { 'reqs/sec': '1.375000', 'errors/sec': '0.375000' } }]);
+    expect((await agent({ PROMETHEUS_URL: plain.url.href }).get('/servicegraph/graph').expect(200)).body.edges).toEqual([
+      { source: 'agent', target: 'test', labels: { 'reqs/sec': '1.375000', 'errors/sec': '0.375000' } },
+    ]);
   });
 
   it('drops idle edges with filter_empty=true, and scopes the mesh query to SERVICEGRAPH_NAMESPACE', async () => {

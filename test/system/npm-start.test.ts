@@ -27,7 +27,15 @@ describe('npm start on the machine', () => {
     // rebuild here would rewrite files other tests' processes are loading.
     const child = spawn('npm', ['start', '--silent', '--ignore-scripts'], {
       cwd: ROOT,
-      env: { PATH: shellPath, HOME: process.env.HOME ?? '', TEST_PORT: String(testPort), AGENT_PORT: String(agentPort), TEST_METRICS_PORT: String(testMetrics), AGENT_METRICS_PORT: String(agentMetrics), OTEL_TRACES_EXPORTER: 'none' },
+      env: {
+        PATH: shellPath,
+        HOME: process.env.HOME ?? '',
+        TEST_PORT: String(testPort),
+        AGENT_PORT: String(agentPort),
+        TEST_METRICS_PORT: String(testMetrics),
+        AGENT_METRICS_PORT: String(agentMetrics),
+        OTEL_TRACES_EXPORTER: 'none',
+      },
       stdio: 'ignore',
       detached: true,
     });
