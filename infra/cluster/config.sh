@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # settings for the scripts that source this file
 # Settings shared by up.sh, down.sh and the test (sourced, not run). Every value can be overridden
 # from the environment, so two clusters on one machine need only different ports and networks.
 CLUSTER_STATE=${CLUSTER_STATE:-/tmp/k8s-app-monitor-cluster}

@@ -13,7 +13,7 @@ stop() {
   local name=$1 pid live=()
   shift
   for pid in "$@"; do
-    [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$name" || continue
+    if ! [[ -r /proc/$pid/cmdline ]] || ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$name"; then continue; fi
     kill -TERM "$pid" 2>/dev/null && live+=("$pid")
   done
   for _ in $(seq 1 100); do
@@ -42,7 +42,7 @@ netns=()
 if [[ -d $runc_root ]]; then
   for id in $("$TOOLS/runc" --root "$runc_root" list -q 2>/dev/null); do
     bundle=$CLUSTER_STATE/containerd/state/io.containerd.runtime.v2.task/k8s.io/$id
-    [[ -f $bundle/config.json ]] && netns+=($(grep -o '/var/run/netns/cni-[0-9a-f-]*' "$bundle/config.json"))
+    [[ -f $bundle/config.json ]] && mapfile -t -O "${#netns[@]}" netns < <(grep -o '/var/run/netns/cni-[0-9a-f-]*' "$bundle/config.json")
     "$TOOLS/runc" --root "$runc_root" delete -f "$id" >/dev/null 2>&1
   done
 fi
@@ -53,7 +53,8 @@ if [[ -f $pids ]]; then
   done < <(tac "$pids")
 fi
 # The shims containerd started outlive it; ours are the ones connected to our socket.
-stop containerd-shim $(pgrep -f "containerd-shim-runc-v2 .*-address $CONTAINERD_SOCK" || true)
+mapfile -t shims < <(pgrep -f "containerd-shim-runc-v2 .*-address $CONTAINERD_SOCK" || true)
+stop containerd-shim "${shims[@]}"
 
 for ns in $(printf '%s\n' "${netns[@]}" | sort -u); do
   ip netns delete "$(basename "$ns")" 2>/dev/null || { umount "$ns" 2>/dev/null; rm -f "$ns"; }

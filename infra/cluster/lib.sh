@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for up.sh (sourced): starting recorded processes, waiting, phase timings.
 
 # start <name> <command...>: runs the command in its own session, logging to logs/<name>.log,

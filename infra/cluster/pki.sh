@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Certificates and kubeconfigs for the local cluster, made with openssl (sourced by up.sh).
 # One CA signs the API server's serving certificate and every client certificate; the API server
 # maps a client certificate's CN to a user and its O to groups. P-256 keys: RSA-2048 took 20 s for

@@ -15,7 +15,11 @@ export PATH="$TOOLS:$PATH"
 
 [[ -e $CLUSTER_STATE/pids ]] && { echo "up: $CLUSTER_STATE/pids exists: run down.sh first" >&2; exit 1; }
 "$here/probe.sh"
-trap 'status=$?; if ((status != 0)); then echo "up: failed ($status); tearing down" >&2; "$here/down.sh" || true; fi' EXIT
+on_exit() {
+  local status=$?
+  if ((status != 0)); then echo "up: failed ($status); tearing down" >&2; "$here/down.sh" || true; fi
+}
+trap on_exit EXIT
 
 mkdir -p "$CLUSTER_STATE"/{logs,etcd,kubelet,containerd,cni/net.d,cni/ipam,runc} "$CLUSTER_CACHE"
 : >"$CLUSTER_STATE/pids"

@@ -16,7 +16,7 @@ import { browserAvailable, launchBrowser } from '../system/browser.js';
 import { runLoad, type LoadResult } from '../system/load.js';
 import { named, parseObjects } from '../manifests/objects.js';
 import { findTool, requireTool } from '../helpers/tools.js';
-import { clusterAvailable, clusterConfig, get, Kubectl, Phases, provision, render, ROOT, sh, shortSha } from './harness.js';
+import { clusterAvailable, clusterConfig, get, Kubectl, type KubeJson, Phases, provision, render, ROOT, sh, shortSha } from './harness.js';
 import { buildImages, type Images } from './images.js';
 
 const NAMESPACE = 'k8s-app-monitor';
@@ -64,7 +64,7 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
   /** Rolls out every Deployment of the namespace and checks each pod is Ready through its own probes. */
   function rolledOut(namespace = NAMESPACE, names = DEPLOYMENTS): void {
     for (const name of names) kube.run(['-n', namespace, 'rollout', 'status', `deployment/${name}`, '--timeout=240s'], undefined, 260_000);
-    const pods = kube.json<{ items: any[] }>(['-n', namespace, 'get', 'pods']).items.filter((p) => !p.metadata.deletionTimestamp);
+    const pods = kube.json<{ items: KubeJson[] }>(['-n', namespace, 'get', 'pods']).items.filter((p) => !p.metadata.deletionTimestamp);
     for (const name of names) {
       const ours = pods.filter((p) => p.metadata.labels?.app === name);
       expect(ours.length, name).toBeGreaterThanOrEqual(1);
@@ -80,7 +80,7 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
 
   /** The agent answers with data from monitor-test, which it found by its Service DNS name. */
   async function agentReachesMonitorTest(): Promise<void> {
-    const pods = kube.json<{ items: any[] }>(['-n', NAMESPACE, 'get', 'pods', '-l', 'app=k8s-app-monitor-agent', '--field-selector=status.phase=Running']).items;
+    const pods = kube.json<{ items: KubeJson[] }>(['-n', NAMESPACE, 'get', 'pods', '-l', 'app=k8s-app-monitor-agent', '--field-selector=status.phase=Running']).items;
     for (const pod of pods.filter((p) => !p.metadata.deletionTimestamp)) {
       const env = pod.spec.containers[0].env as { name: string; value?: string }[];
       expect(env.find((e) => e.name === 'SERVICE_NAME')?.value).toBe('k8s-app-monitor-test');
@@ -150,7 +150,7 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
       ['k8s-app-monitor-test', images.test],
       ['k8s-app-monitor-agent', images.agent],
     ] as const) {
-      const pods = kube.json<{ items: any[] }>(['-n', NAMESPACE, 'get', 'pods', '-l', `app=${app}`]).items.filter((p) => !p.metadata.deletionTimestamp);
+      const pods = kube.json<{ items: KubeJson[] }>(['-n', NAMESPACE, 'get', 'pods', '-l', `app=${app}`]).items.filter((p) => !p.metadata.deletionTimestamp);
       for (const pod of pods) {
         const status = pod.status.containerStatuses.find((c: { name: string }) => c.name === app);
         expect(status.image.replace(/^docker\.io\//, ''), pod.metadata.name).toBe(image);
@@ -340,7 +340,7 @@ spec:
 
   it('deletes a monitor-test pod under load with zero failed requests', async () => {
     const result = await underLoad(async () => {
-      const pod = kube.json<{ items: any[] }>(['-n', NAMESPACE, 'get', 'pods', '-l', 'app=k8s-app-monitor-test']).items[0].metadata.name as string;
+      const pod = kube.json<{ items: KubeJson[] }>(['-n', NAMESPACE, 'get', 'pods', '-l', 'app=k8s-app-monitor-test']).items[0].metadata.name as string;
       kube.run(['-n', NAMESPACE, 'delete', 'pod', pod, '--wait=true'], undefined, 120_000);
       kube.run(['-n', NAMESPACE, 'rollout', 'status', 'deployment/k8s-app-monitor-test', '--timeout=120s'], undefined, 130_000);
     });
@@ -405,7 +405,7 @@ spec:
     rolledOut();
     let conditions = '';
     await eventually(async () => {
-      const route = kube.json<any>(['-n', NAMESPACE, 'get', 'httproute', 'k8s-app-monitor-agent']);
+      const route = kube.json<KubeJson>(['-n', NAMESPACE, 'get', 'httproute', 'k8s-app-monitor-agent']);
       const parent = route.status?.parents?.[0];
       conditions = JSON.stringify(parent?.conditions ?? []);
       const ok = (type: string) => parent?.conditions?.some((c: { type: string; status: string }) => c.type === type && c.status === 'True');
@@ -444,7 +444,7 @@ spec:
     // Each monitor-test replica holds its own faults: the drill sets them on every pod's admin
     // port, reached from the node (on the pod network; a NetworkPolicy does not apply to it).
     const pods = kube
-      .json<{ items: any[] }>(['-n', NAMESPACE, 'get', 'pods', '-l', 'app=k8s-app-monitor-test', '--field-selector=status.phase=Running'])
+      .json<{ items: KubeJson[] }>(['-n', NAMESPACE, 'get', 'pods', '-l', 'app=k8s-app-monitor-test', '--field-selector=status.phase=Running'])
       .items.filter((p) => !p.metadata.deletionTimestamp);
     const admin = pods.map((p) => `http://${p.status.podIP}:9464/`).join(',');
     const drill = spawnSync(

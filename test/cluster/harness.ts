@@ -6,7 +6,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { toolsAvailable } from '../helpers/tools.js';
 
 export { ROOT } from '../helpers/paths.js';
@@ -24,7 +23,7 @@ export function clusterConfig(): Record<string, string> {
   return config;
 }
 
-export const PROVIDER = process.env.CLUSTER_PROVIDER ?? 'local';
+const PROVIDER = process.env.CLUSTER_PROVIDER ?? 'local';
 
 /**
  * Whether this machine can run the cluster. Locally a missing piece skips the test (after saying
@@ -75,6 +74,10 @@ export const provision = {
   },
 };
 
+/** kubectl's JSON: each check walks the few fields it asserts on, so no model is worth its weight here. */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type KubeJson = any;
+
 export class Kubectl {
   constructor(readonly kubeconfig: string) {}
 
@@ -82,7 +85,7 @@ export class Kubectl {
     return run('kubectl', ['--kubeconfig', this.kubeconfig, ...args], { input, timeoutMs });
   }
 
-  json<T = any>(args: string[]): T {
+  json<T = KubeJson>(args: string[]): T {
     return JSON.parse(this.run([...args, '-o', 'json']).stdout) as T;
   }
 
@@ -106,10 +109,6 @@ const PARAM_HOST = /^\s*host: (\S+)$/m.exec(readFileSync(`${ROOT}k8s/components/
 
 export function shortSha(): string {
   return execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-}
-
-export function readText(path: string): string {
-  return readFileSync(`${ROOT}${path}`, 'utf8');
 }
 
 export function sh(command: string, timeoutMs = 600_000): string {

@@ -121,7 +121,7 @@ describe.skipIf(!hasKubectl)('the manifests', () => {
     // Compose defaults to the same build, and bakes that tag in as the image's APP_VERSION.
     const compose = readFileSync(join(ROOT, 'compose/docker-compose.yml'), 'utf8');
     expect([...compose.matchAll(/\$\{IMAGE_TAG:-([^}]*)\}/g)].map((m) => m[1])).toEqual([tag, tag, tag, tag]);
-    expect([...compose.matchAll(/APP_VERSION: (.*)/g)].map((m) => m[1])).toEqual(['${IMAGE_TAG:-' + tag + '}', '${IMAGE_TAG:-' + tag + '}']);
+    expect([...compose.matchAll(/APP_VERSION: (.*)/g)].map((m) => m[1])).toEqual([`\${IMAGE_TAG:-${tag}}`, `\${IMAGE_TAG:-${tag}}`]);
     expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^ARG APP_VERSION=.*\n(.*\n)*ENV .*APP_VERSION=\$\{APP_VERSION\}/m);
   });
 
