@@ -86,7 +86,7 @@ function formatDrill(report: DrillReport): string {
   return `${[
     ...report.detection.map((r) => line(`${report.scenario} detect`, r)),
     ...report.recovery.map((r) => line(`${report.scenario} recover`, r)),
-    `drill ${report.scenario} (rules at 1/${report.scale} time; traffic ${JSON.stringify(report.traffic)}): ${failed.length ? `FAILED ${failed.join(', ')}` : 'ok'}`,
+    `drill ${report.scenario} (${report.app ? `fault on app ${report.app}; ` : ''}rules at 1/${report.scale} time; traffic ${JSON.stringify(report.traffic)}): ${failed.length ? `FAILED ${failed.join(', ')}` : 'ok'}`,
   ].join('\n')}\n`;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Fault } from '../monitor-test/faults.js';
 import type { Scenario, Signal } from './scenarios.js';
-import { alertStates, exemplarTraceIds, panelQuery, panelValues, serviceGraphEdges, traceHasFault } from './signals.js';
+import { agentApps, alertStates, exemplarTraceIds, panelQuery, panelValues, serviceGraphEdges, traceHasFault } from './signals.js';
 import { scaledBudget } from './time-scale.js';
 
 export interface DrillOptions {
@@ -35,6 +35,8 @@ export interface SignalResult {
 export interface DrillReport {
   scenario: string;
   scale: number;
+  /** The one app a one-app drill set the fault on; null when it was on every app. */
+  app: string | null;
   detection: SignalResult[];
   recovery: SignalResult[];
   /** Responses the drill's traffic got, by status. */
@@ -53,15 +55,18 @@ const round = (seconds: number) => Math.round(seconds * 10) / 10;
 const TRAFFIC_PER_SECOND = 25;
 const MAX_IN_FLIGHT = 64;
 
-function startTraffic(agentUrl: URL): { stop: () => Promise<Record<string, number>> } {
+/** Open-loop traffic through the agent: the default app, or each of `apps` in turn. */
+function startTraffic(agentUrl: URL, apps: string[] = []): { stop: () => Promise<Record<string, number>> } {
   const statuses: Record<string, number> = {};
   const inFlight = new Set<Promise<void>>();
+  const targets = apps.length ? apps.map((app) => new URL(`api/metrics?app=${encodeURIComponent(app)}`, agentUrl)) : [new URL('api/metrics', agentUrl)];
+  let sent = 0;
   const send = () => {
     if (inFlight.size >= MAX_IN_FLIGHT) {
       statuses.skipped = (statuses.skipped ?? 0) + 1;
       return;
     }
-    const request: Promise<void> = fetch(new URL('api/metrics', agentUrl), { signal: AbortSignal.timeout(10_000) })
+    const request: Promise<void> = fetch(targets[sent++ % targets.length]!, { signal: AbortSignal.timeout(10_000) })
       .then(async (r) => {
         await r.arrayBuffer();
         return String(r.status);
@@ -83,12 +88,15 @@ function startTraffic(agentUrl: URL): { stop: () => Promise<Record<string, numbe
   };
 }
 
+/** A fault as POST /faults takes it: on every app, or on `app` only. */
+type TargetedFault = Fault & { app?: string };
+
 /** Sets (or with undefined clears) the fault on every replica, all at once. */
-async function setFault(adminUrls: URL[], fault: Fault | undefined): Promise<void> {
+async function setFault(adminUrls: URL[], fault: TargetedFault | undefined): Promise<void> {
   await Promise.all(adminUrls.map((adminUrl) => setReplicaFault(adminUrl, fault)));
 }
 
-async function setReplicaFault(adminUrl: URL, fault: Fault | undefined): Promise<void> {
+async function setReplicaFault(adminUrl: URL, fault: TargetedFault | undefined): Promise<void> {
   const url = new URL('faults', adminUrl);
   const response = fault
     ? await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault), signal: AbortSignal.timeout(10_000) })
@@ -111,7 +119,7 @@ async function timeUntil(name: string, budgetSeconds: number, start: number, see
   return { name, outcome: 'fail', detail: `not seen within ${round(budgetSeconds)} s (${last})` };
 }
 
-function watchDetection(signal: Signal, options: DrillOptions, start: number, stopQuiet: Promise<void>): Promise<SignalResult> {
+function watchDetection(signal: Signal, options: DrillOptions, start: number, stopQuiet: Promise<void>, faultApp?: string): Promise<SignalResult> {
   const { prometheusUrl, zipkinUrl, scale } = options;
   switch (signal.kind) {
     case 'alert': {
@@ -147,8 +155,10 @@ function watchDetection(signal: Signal, options: DrillOptions, start: number, st
       return timeUntil(signal.name, scaledBudget(signal.budgetSeconds, scale), start, async () => {
         for (const id of await exemplarTraceIds(prometheusUrl, start / 1000)) {
           if (checked.has(id)) continue;
-          if (await traceHasFault(zipkinUrl, id)) return `exemplar trace ${id} in Zipkin carries fault.injected=true`;
-          checked.add(id);
+          const fault = await traceHasFault(zipkinUrl, id);
+          if (fault) return `exemplar trace ${id} in Zipkin carries fault.injected=true`;
+          // A trace without the tag is settled; one Zipkin does not hold yet is asked again.
+          if (fault === false) checked.add(id);
         }
         return undefined;
       });
@@ -158,6 +168,19 @@ function watchDetection(signal: Signal, options: DrillOptions, start: number, st
         const edge = (await serviceGraphEdges(options.agentUrl, options.rateInterval)).find((e) => e.source === 'k8s-app-monitor-agent' && Number(e.labels['errors/sec']) > 0);
         return edge && `${edge.source} → ${edge.target}: ${Number(edge.labels['errors/sec']).toFixed(2)} errors/s of ${Number(edge.labels['reqs/sec']).toFixed(2)} req/s`;
       });
+    case 'app-panel': {
+      const query = panelQuery(options.dashboardFile, signal.panel, options.rateInterval);
+      return timeUntil(signal.name, scaledBudget(signal.budgetSeconds, scale), start, async () => {
+        const values = await panelValues(prometheusUrl, query);
+        const others = values.filter((s) => s.legend !== faultApp);
+        // Not a pass while another app shows errors too (the detail of a miss says which).
+        const leaked = others.find((s) => s.value > 0);
+        if (leaked) throw new Error(`${leaked.legend} = ${leaked.value.toPrecision(3)} as well`);
+        const mine = values.find((s) => s.legend === faultApp);
+        if (!mine || !(mine.value > query.threshold) || others.length === 0) return undefined;
+        return `${faultApp} = ${mine.value.toPrecision(3)} > ${query.threshold}; ${others.map((s) => `${s.legend} = ${s.value.toPrecision(3)}`).join(', ')}`;
+      });
+    }
     case 'panel': {
       const query = panelQuery(options.dashboardFile, signal.panel, options.rateInterval);
       return timeUntil(signal.name, scaledBudget(signal.budgetSeconds, scale), start, async () => {
@@ -168,7 +191,7 @@ function watchDetection(signal: Signal, options: DrillOptions, start: number, st
   }
 }
 
-async function watchRecovery(scenario: Scenario, options: DrillOptions, start: number): Promise<SignalResult[]> {
+async function watchRecovery(scenario: Scenario, options: DrillOptions, start: number, faultApp?: string): Promise<SignalResult[]> {
   const budget = scaledBudget(scenario.recoverySeconds, options.scale);
   return Promise.all(
     scenario.signals.flatMap((signal) => {
@@ -187,11 +210,12 @@ async function watchRecovery(scenario: Scenario, options: DrillOptions, start: n
           }),
         ];
       }
-      if (signal.kind === 'panel') {
+      if (signal.kind === 'panel' || signal.kind === 'app-panel') {
         const query = panelQuery(options.dashboardFile, signal.panel, options.rateInterval);
+        const legend = signal.kind === 'panel' ? signal.legend : { test: (s: string) => s === faultApp };
         return [
           timeUntil(`${signal.name.replace(' over its threshold', '')} back under its threshold`, budget, start, async () => {
-            const values = (await panelValues(options.prometheusUrl, query)).filter((s) => signal.legend.test(s.legend));
+            const values = (await panelValues(options.prometheusUrl, query)).filter((s) => legend.test(s.legend));
             return values.length > 0 && values.every((s) => s.value <= query.threshold) ? values.map((s) => `${s.legend} = ${s.value.toPrecision(3)}`).join(', ') : undefined;
           }),
         ];
@@ -208,23 +232,27 @@ export async function runDrill(scenario: Scenario, options: DrillOptions): Promi
       throw new Error(`${signal.alertname} is already pending or firing before the fault: wait until it resolves`);
     }
   }
-  const traffic = startTraffic(options.agentUrl);
+  // A one-app drill asks for every app in turn and sets the fault on the last one.
+  const apps = scenario.oneApp ? await agentApps(options.agentUrl) : [];
+  if (scenario.oneApp && apps.length < 2) throw new Error(`${scenario.name} needs monitor-test serving two apps or more (APPS); the agent offers ${apps.length}`);
+  const faultApp = apps.at(-1);
+  const traffic = startTraffic(options.agentUrl, apps);
   try {
     await sleep(options.warmupSeconds * 1000);
     const start = Date.now();
-    await setFault(options.adminUrls, scenario.fault);
+    await setFault(options.adminUrls, faultApp ? { ...scenario.fault, app: faultApp } : scenario.fault);
     let loudDone!: () => void;
     const loud = new Promise<void>((resolve) => {
       loudDone = resolve;
     });
-    const watches = scenario.signals.map((signal) => watchDetection(signal, options, start, loud));
+    const watches = scenario.signals.map((signal) => watchDetection(signal, options, start, loud, faultApp));
     const loudWatches = scenario.signals.map((signal, i) => (signal.kind === 'quiet-alert' ? undefined : watches[i])).filter((w) => w !== undefined);
     void Promise.all(loudWatches).then(() => loudDone());
     const detection = await Promise.all(watches);
     const cleared = Date.now();
     await setFault(options.adminUrls, undefined);
-    const recovery = await watchRecovery(scenario, options, cleared);
-    return { scenario: scenario.name, scale: options.scale, detection, recovery, traffic: await traffic.stop() };
+    const recovery = await watchRecovery(scenario, options, cleared, faultApp);
+    return { scenario: scenario.name, scale: options.scale, app: faultApp ?? null, detection, recovery, traffic: await traffic.stop() };
   } finally {
     await setFault(options.adminUrls, undefined).catch(() => {});
     await traffic.stop();

@@ -4,6 +4,8 @@
  * - error-burst: a steady 4% of 5xx. Under K8sAppMonitorHighErrorRatio's 5% (which must stay
  *   quiet) and the paging burn rate's 7.2%: only the availability ticket burn alert catches it.
  * - slow-upstream: monitor-test 400-500 ms slow; the latency SLO (250 ms) burns at once.
+ * - one-app: 8% of 5xx for one simulated app only (the last monitor-test lists; the traffic asks
+ *   for every app in turn): that app's per-app series shows it, every other app's stays at 0.
  */
 import type { Fault } from '../monitor-test/faults.js';
 
@@ -12,12 +14,16 @@ export type Signal =
   | { kind: 'quiet-alert'; name: string; alertname: string }
   | { kind: 'exemplar'; name: string; budgetSeconds: number }
   | { kind: 'panel'; name: string; panel: string; legend: RegExp; budgetSeconds: number }
-  | { kind: 'graph-edge'; name: string; budgetSeconds: number };
+  | { kind: 'graph-edge'; name: string; budgetSeconds: number }
+  /** A per-app panel: the faulty app's series over the threshold while every other app's stays 0. */
+  | { kind: 'app-panel'; name: string; panel: string; budgetSeconds: number };
 
 export interface Scenario {
   name: string;
   summary: string;
   fault: Fault;
+  /** Set the fault on one app only: the last of the agent's /api/apps (which needs two or more). */
+  oneApp?: boolean;
   signals: Signal[];
   /** How long after the fault clears the alert and panel must be back, nominal seconds. */
   recoverySeconds: number;
@@ -47,6 +53,17 @@ export const SCENARIOS: Scenario[] = [
       { kind: 'alert', name: 'latency burn alert (page)', alertname: 'K8sAppMonitorLatencySLOBurn', severity: 'page', budgetSeconds: 30 * 60 },
       { kind: 'exemplar', name: 'exemplar → Zipkin trace with fault.injected', budgetSeconds: 5 * 60 },
       { kind: 'panel', name: 'dashboard "Latency p50 / p95 / p99" p99 over its threshold', panel: 'Latency p50 / p95 / p99', legend: /p99$/, budgetSeconds: 5 * 60 },
+    ],
+    recoverySeconds: 30 * 60,
+  },
+  {
+    name: 'one-app',
+    summary: 'a steady 8% of 5xx for one app only: its per-app series shows it, the other apps do not',
+    fault: { errorRate: 0.08, delayMs: 0, jitterMs: 0 },
+    oneApp: true,
+    signals: [
+      { kind: 'app-panel', name: 'dashboard "Error ratio (5xx) per app": the faulty app only', panel: 'Error ratio (5xx) per app', budgetSeconds: 5 * 60 },
+      { kind: 'exemplar', name: 'exemplar → Zipkin trace with fault.injected', budgetSeconds: 5 * 60 },
     ],
     recoverySeconds: 30 * 60,
   },

@@ -33,12 +33,22 @@ export async function exemplarTraceIds(prometheus: URL, startSeconds: number): P
   return body.data.flatMap((series) => series.exemplars.map((e) => e.labels.trace_id ?? e.labels.traceID ?? '')).filter(Boolean);
 }
 
-/** Whether Zipkin holds the trace and one of its spans carries `fault.injected`. */
-export async function traceHasFault(zipkin: URL, traceId: string): Promise<boolean> {
+/**
+ * Whether one of the trace's spans carries `fault.injected`; undefined while Zipkin does not hold
+ * the trace yet (the exporter batches spans for up to OTEL_BSP_SCHEDULE_DELAY, 5 s by default, so
+ * an exemplar is often scraped before its trace arrives: ask again).
+ */
+export async function traceHasFault(zipkin: URL, traceId: string): Promise<boolean | undefined> {
   const response = await fetch(new URL(`api/v2/trace/${traceId}`, zipkin), { signal: AbortSignal.timeout(10_000) });
-  if (!response.ok) return false;
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`Zipkin answered ${response.status} for trace ${traceId}`);
   const spans = (await response.json()) as { tags?: Record<string, string> }[];
   return spans.some((span) => span.tags?.['fault.injected'] === 'true');
+}
+
+/** The apps the agent offers (monitor-test's APPS, through the agent's /api/apps). */
+export async function agentApps(agentUrl: URL): Promise<string[]> {
+  return (await getJson<{ apps: { name: string }[] }>(new URL('api/apps', agentUrl))).apps.map((app) => app.name);
 }
 
 /** The agent's service graph over the last `horizon` (its own /servicegraph/graph, as the page reads it). */

@@ -8,6 +8,7 @@ import type { StaticFiles } from '../shared/http/static-files.js';
 import type { ServiceMetrics } from '../shared/telemetry/metrics.js';
 import type { VersionInfo } from '../shared/version-info.js';
 import { renderApiPage } from './api-page.js';
+import { appResponseCounter } from './app-responses.js';
 import type { Faults } from './faults.js';
 import { registerSimulatedMetrics } from './simulated-metrics.js';
 import type { MonitorTestConfig } from './config.js';
@@ -39,15 +40,21 @@ export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa
 
   const router = new Router({ strict: true });
   // Faults apply to the metric routes only, per app: the default app's on /metrics.
-  const maybeFail = deps.faults.middleware((ctx) => ctx.params.appname ?? defaultApp.name);
-  router.get('/metrics', maybeFail, (ctx) => {
+  const appOf = (ctx: Parameters<Koa.Middleware>[0]): string => ctx.params.appname ?? defaultApp.name;
+  const maybeFail = deps.faults.middleware(appOf);
+  const countApp = appResponseCounter(
+    deps.metrics.registry,
+    config.apps.map((app) => app.name),
+    appOf,
+  );
+  router.get('/metrics', countApp, maybeFail, (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = metricOf(defaultApp.name);
   });
   router.get('/metrics/', (ctx) => {
     ctx.throw(400, 'app name must not be empty');
   });
-  router.get('/metrics/:appname', maybeFail, (ctx) => {
+  router.get('/metrics/:appname', countApp, maybeFail, (ctx) => {
     const name = ctx.params.appname ?? '';
     if (!isAppName(name)) ctx.throw(400, `app name must be ${APP_NAME_RULE}`);
     const metric = metricOf(name);

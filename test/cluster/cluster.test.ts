@@ -32,6 +32,8 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
   const config = clusterConfig();
   const phases = new Phases();
   const tag = shortSha();
+  // The tag of the rolling update; later steps render the overlays with it, so nothing rolls back.
+  const rolloutTag = `${tag}-rollout`;
   const ingress = `http://${SHARED_HOST}:${config.PORT_INGRESS}`;
   let kube: Kubectl;
   let images: Images;
@@ -233,6 +235,8 @@ spec:
         `--entrypoints.web.address=127.0.0.1:${config.PORT_INGRESS}`,
         `--entrypoints.traefik.address=127.0.0.1:${config.PORT_TRAEFIK_API}`,
         '--api=true',
+        // The Go module carries no web UI assets: the API only.
+        '--api.dashboard=false',
         '--ping=true',
         '--providers.kubernetesingress=true',
         '--providers.kubernetesgateway=true',
@@ -325,7 +329,7 @@ spec:
   }
 
   it('rolls both Deployments to a new image tag under load with zero failed requests', async () => {
-    const next = images.retag(`${tag}-rollout`);
+    const next = images.retag(rolloutTag);
     provision.load(next.all);
     const result = await underLoad(async () => {
       kube.run(['-n', NAMESPACE, 'set', 'image', 'deployment/k8s-app-monitor-test', `k8s-app-monitor-test=${next.test}`]);
@@ -400,7 +404,7 @@ spec:
     const agentPath = `http://127.0.0.1:${config.PORT_INGRESS}/k8s-app-monitor-agent/`;
     await eventually(async () => (await get(agentPath, SHARED_HOST)).status === 404, 30_000);
     // Traefik binds a listener to the entry point of the same port: this Traefik's is PORT_INGRESS.
-    const yaml = render('k8s/overlays/gateway', tag, SHARED_HOST).replace(/^(\s+port: )8000$/m, `$1${config.PORT_INGRESS}`);
+    const yaml = render('k8s/overlays/gateway', rolloutTag, SHARED_HOST).replace(/^(\s+port: )8000$/m, `$1${config.PORT_INGRESS}`);
     expect(kube.apply(yaml)).toEqual([]);
     rolledOut();
     let conditions = '';

@@ -47,3 +47,24 @@ describe('fault injection', () => {
     }
   });
 });
+
+describe('answers per app (monitor_test_app_responses_total)', () => {
+  it('counts each configured app apart, so a fault on one app shows on that app only; unknown names are not counted', async () => {
+    const { config, deps } = monitorTestFixture({ APPS: 'test-app:test-domain,other-app:other-domain' });
+    deps.faults.set({ errorRate: 1, delayMs: 0, jitterMs: 0 }, 'other-app');
+    const http = request(createApp(config, deps).callback());
+    await http.get('/metrics').expect(200); // the default app, test-app
+    await http.get('/metrics/test-app').expect(200);
+    await http.get('/metrics/other-app').expect(500);
+    await http.get('/metrics/no-such-app').expect(404);
+    await http.get('/metrics/bad%20name').expect(400);
+    const text = await render(deps.metrics.registry, 'text/plain; version=0.0.4; charset=utf-8');
+    const series = text.split('\n').filter((line) => line.startsWith('monitor_test_app_responses_total{'));
+    expect(series.sort()).toEqual([
+      'monitor_test_app_responses_total{app_name="other-app",http_response_status_code="200"} 0',
+      'monitor_test_app_responses_total{app_name="other-app",http_response_status_code="500"} 1',
+      'monitor_test_app_responses_total{app_name="test-app",http_response_status_code="200"} 2',
+      'monitor_test_app_responses_total{app_name="test-app",http_response_status_code="500"} 0',
+    ]);
+  });
+});
