@@ -34,6 +34,11 @@ describe('the pinned platform', () => {
     expect(reports(tools.promtool, ['--version'])).toMatch(new RegExp(`^promtool, version ${version('PROMETHEUS_VERSION').replaceAll('.', '\\.')} `));
   });
 
+  it("kind's node in GitHub Actions runs the same Kubernetes as the local cluster", () => {
+    const kind = readFileSync(join(ROOT, 'infra/cluster/kind.yaml'), 'utf8');
+    expect([...kind.matchAll(/image: kindest\/node:(\S+)/g)].map((m) => m[1])).toEqual([version('KUBERNETES_VERSION')]);
+  });
+
   it.runIf(tools.helm)('Helm is 4', () => {
     expect(version('HELM_VERSION')).toMatch(/^v4\./);
     expect(reports(tools.helm, ['version', '--short'])).toMatch(new RegExp(`^${version('HELM_VERSION').replaceAll('.', '\\.')}(\\+|\\n)`));
