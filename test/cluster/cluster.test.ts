@@ -63,6 +63,9 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
     console.log(phases.report());
   }, 300_000);
 
+  /** A Service's ClusterIP URL (this host is on the pod and Service networks). */
+  const serviceUrl = (namespace: string, name: string, port: number) => `http://${kube.run(['-n', namespace, 'get', 'service', name, '-o', 'jsonpath={.spec.clusterIP}']).stdout}:${port}`;
+
   /** Rolls out every Deployment of the namespace and checks each pod is Ready through its own probes. */
   function rolledOut(namespace = NAMESPACE, names = DEPLOYMENTS): void {
     for (const name of names) kube.run(['-n', namespace, 'rollout', 'status', `deployment/${name}`, '--timeout=240s'], undefined, 260_000);
@@ -103,7 +106,6 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
     provision.load(images.all);
     phases.mark('images loaded');
     // The pods of the first overlay run these very images (checked there, from the kubelet's status).
-    expect(tag).toMatch(/^[0-9a-f]{7,}$/);
   }, 600_000);
 
   it('enforces Pod Security restricted on the namespace', () => {
@@ -156,7 +158,6 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
       for (const pod of pods) {
         const status = pod.status.containerStatuses.find((c: { name: string }) => c.name === app);
         expect(status.image.replace(/^docker\.io\//, ''), pod.metadata.name).toBe(image);
-        expect(image.endsWith(`:${tag}`)).toBe(true);
       }
     }
     await agentReachesMonitorTest();
@@ -289,8 +290,8 @@ spec:
       .replace(/image: k8s-app-monitor-local\/prometheus:\S+/, `image: ${images.prometheus}`);
     expect(kube.apply(yaml)).toEqual([]);
     rolledOut('istio-system', ['zipkin', 'prometheus']);
-    const prometheus = `http://${kube.run(['-n', 'istio-system', 'get', 'service', 'prometheus', '-o', 'jsonpath={.spec.clusterIP}']).stdout}:9090`;
-    const zipkin = `http://${kube.run(['-n', 'istio-system', 'get', 'service', 'zipkin', '-o', 'jsonpath={.spec.clusterIP}']).stdout}:9411`;
+    const prometheus = serviceUrl('istio-system', 'prometheus', 9090);
+    const zipkin = serviceUrl('istio-system', 'zipkin', 9411);
     // Every app pod discovered through its prometheus.io annotations, and up.
     await eventually(async () => {
       const targets = JSON.parse((await get(`${prometheus}/api/v1/targets?state=active`)).body).data.activeTargets as { labels: Record<string, string>; health: string }[];
@@ -377,11 +378,10 @@ spec:
     );
     expect(install.status, `${install.stdout}${install.stderr}`).toBe(0);
     rolledOut(namespace);
-    const agent = `http://${kube.run(['-n', namespace, 'get', 'service', 'k8s-app-monitor-agent', '-o', 'jsonpath={.spec.clusterIP}']).stdout}:8888`;
-    const service = (name: string) => `http://${kube.run(['-n', 'istio-system', 'get', 'service', name, '-o', 'jsonpath={.spec.clusterIP}']).stdout}`;
+    const agent = serviceUrl(namespace, 'k8s-app-monitor-agent', 8888);
     // Both releases' pods are discovered by Prometheus; wait for the chart's before counting.
     await eventually(async () => {
-      const targets = JSON.parse((await get(`${service('prometheus')}:9090/api/v1/targets?state=active`)).body).data.activeTargets as {
+      const targets = JSON.parse((await get(`${serviceUrl('istio-system', 'prometheus', 9090)}/api/v1/targets?state=active`)).body).data.activeTargets as {
         labels: Record<string, string>;
         discoveredLabels: Record<string, string>;
         health: string;
@@ -390,7 +390,18 @@ spec:
     }, 120_000);
     const verify = spawnSync(
       'npm',
-      ['run', '--silent', 'verify', '--', '--agent', `${agent}/k8s-app-monitor-agent/`, '--zipkin', `${service('zipkin')}:9411`, '--prometheus', `${service('prometheus')}:9090`],
+      [
+        'run',
+        '--silent',
+        'verify',
+        '--',
+        '--agent',
+        `${agent}/k8s-app-monitor-agent/`,
+        '--zipkin',
+        serviceUrl('istio-system', 'zipkin', 9411),
+        '--prometheus',
+        serviceUrl('istio-system', 'prometheus', 9090),
+      ],
       { cwd: ROOT, encoding: 'utf8', timeout: 300_000 },
     );
     console.log(`npm run verify (cluster, the Helm release):\n${verify.stdout}${verify.stderr}`);
@@ -418,10 +429,20 @@ spec:
       throw new Error(`${error.message}; HTTPRoute conditions ${conditions}`);
     });
     await eventually(async () => (await get(agentPath, SHARED_HOST)).status === 200, 30_000);
-    const service = (name: string) => `http://${kube.run(['-n', 'istio-system', 'get', 'service', name, '-o', 'jsonpath={.spec.clusterIP}']).stdout}`;
     const verify = spawnSync(
       'npm',
-      ['run', '--silent', 'verify', '--', '--agent', `${ingress}/k8s-app-monitor-agent/`, '--zipkin', `${service('zipkin')}:9411`, '--prometheus', `${service('prometheus')}:9090`],
+      [
+        'run',
+        '--silent',
+        'verify',
+        '--',
+        '--agent',
+        `${ingress}/k8s-app-monitor-agent/`,
+        '--zipkin',
+        serviceUrl('istio-system', 'zipkin', 9411),
+        '--prometheus',
+        serviceUrl('istio-system', 'prometheus', 9090),
+      ],
       { cwd: ROOT, encoding: 'utf8', timeout: 300_000 },
     );
     console.log(`npm run verify (cluster, through the Gateway API HTTPRoute):\n${verify.stdout}${verify.stderr}`);
@@ -439,8 +460,7 @@ spec:
     expect(kube.apply(JSON.stringify(configMap))).toEqual([]);
     kube.run(['-n', 'istio-system', 'rollout', 'restart', 'deployment/prometheus']);
     rolledOut('istio-system', ['prometheus']);
-    const service = (name: string) => `http://${kube.run(['-n', 'istio-system', 'get', 'service', name, '-o', 'jsonpath={.spec.clusterIP}']).stdout}`;
-    const prometheus = `${service('prometheus')}:9090`;
+    const prometheus = serviceUrl('istio-system', 'prometheus', 9090);
     await eventually(async () => {
       const targets = JSON.parse((await get(`${prometheus}/api/v1/targets?state=active`)).body).data.activeTargets as { labels: Record<string, string>; health: string }[];
       return targets.filter((t) => t.health === 'up' && t.labels.namespace === NAMESPACE).length >= 4;
@@ -461,7 +481,7 @@ spec:
         '--prometheus',
         prometheus,
         '--zipkin',
-        `${service('zipkin')}:9411`,
+        serviceUrl('istio-system', 'zipkin', 9411),
         '--admin',
         admin,
         '--scale',
