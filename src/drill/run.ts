@@ -6,7 +6,7 @@
  */
 import type { Fault } from '../monitor-test/faults.js';
 import type { Scenario, Signal } from './scenarios.js';
-import { agentApps, alertStates, exemplarTraceIds, panelQuery, panelValues, serviceGraphEdges, traceHasFault } from './signals.js';
+import { agentApps, alertStates, exemplarHasFault, exemplarIds, panelQuery, panelValues, serviceGraphEdges } from './signals.js';
 import { scaledBudget } from './time-scale.js';
 
 export interface DrillOptions {
@@ -153,12 +153,13 @@ function watchDetection(signal: Signal, options: DrillOptions, start: number, st
     case 'exemplar': {
       const checked = new Set<string>();
       return timeUntil(signal.name, scaledBudget(signal.budgetSeconds, scale), start, async () => {
-        for (const id of await exemplarTraceIds(prometheusUrl, start / 1000)) {
-          if (checked.has(id)) continue;
-          const fault = await traceHasFault(zipkinUrl, id);
-          if (fault) return `exemplar trace ${id} in Zipkin carries fault.injected=true`;
-          // A trace without the tag is settled; one Zipkin does not hold yet is asked again.
-          if (fault === false) checked.add(id);
+        for (const ids of await exemplarIds(prometheusUrl, start / 1000)) {
+          const key = `${ids.traceId}/${ids.spanId}`;
+          if (checked.has(key)) continue;
+          const fault = await exemplarHasFault(zipkinUrl, ids);
+          if (fault) return `exemplar trace ${ids.traceId} in Zipkin carries fault.injected=true`;
+          // A span without the tag is settled; one Zipkin does not hold yet is asked again.
+          if (fault === false) checked.add(key);
         }
         return undefined;
       });

@@ -25,25 +25,35 @@ export async function alertStates(prometheus: URL, alertname: string, labels: Re
   return new Set((await instantQuery(prometheus, `ALERTS{${matchers}}`)).map((s) => s.metric.alertstate ?? ''));
 }
 
-/** Trace ids of exemplars on monitor-test's request histogram since `startSeconds`. */
-export async function exemplarTraceIds(prometheus: URL, startSeconds: number): Promise<string[]> {
+export interface ExemplarIds {
+  traceId: string;
+  spanId: string;
+}
+
+/** The trace and span ids of exemplars on monitor-test's request histogram since `startSeconds`. */
+export async function exemplarIds(prometheus: URL, startSeconds: number): Promise<ExemplarIds[]> {
   const query = 'http_server_request_duration_seconds_bucket{app="k8s-app-monitor-test"}';
   const url = new URL(`api/v1/query_exemplars?query=${encodeURIComponent(query)}&start=${startSeconds}&end=${Date.now() / 1000}`, prometheus);
   const body = await getJson<{ data: { exemplars: { labels: Record<string, string> }[] }[] }>(url);
-  return body.data.flatMap((series) => series.exemplars.map((e) => e.labels.trace_id ?? e.labels.traceID ?? '')).filter(Boolean);
+  return body.data
+    .flatMap((series) => series.exemplars.map((e) => ({ traceId: e.labels.trace_id ?? e.labels.traceID ?? '', spanId: e.labels.span_id ?? e.labels.spanID ?? '' })))
+    .filter((ids) => ids.traceId !== '');
 }
 
 /**
- * Whether one of the trace's spans carries `fault.injected`; undefined while Zipkin does not hold
- * the trace yet (the exporter batches spans for up to OTEL_BSP_SCHEDULE_DELAY, 5 s by default, so
- * an exemplar is often scraped before its trace arrives: ask again).
+ * Whether the exemplar's span carries `fault.injected`; undefined while Zipkin does not hold that
+ * span yet. The exporter batches spans for up to OTEL_BSP_SCHEDULE_DELAY (5 s by default) in each
+ * service on its own, so an exemplar is often scraped before its trace arrives, and a trace can
+ * arrive in parts (the agent's spans before monitor-test's): ask again until the span is there.
  */
-export async function traceHasFault(zipkin: URL, traceId: string): Promise<boolean | undefined> {
+export async function exemplarHasFault(zipkin: URL, { traceId, spanId }: ExemplarIds): Promise<boolean | undefined> {
   const response = await fetch(new URL(`api/v2/trace/${traceId}`, zipkin), { signal: AbortSignal.timeout(10_000) });
   if (response.status === 404) return undefined;
   if (!response.ok) throw new Error(`Zipkin answered ${response.status} for trace ${traceId}`);
-  const spans = (await response.json()) as { tags?: Record<string, string> }[];
-  return spans.some((span) => span.tags?.['fault.injected'] === 'true');
+  const spans = (await response.json()) as { id: string; tags?: Record<string, string> }[];
+  const span = spanId === '' ? spans.find((s) => s.tags?.['fault.injected'] === 'true') : spans.find((s) => s.id === spanId);
+  if (span === undefined) return spanId === '' ? false : undefined;
+  return span.tags?.['fault.injected'] === 'true';
 }
 
 /** The apps the agent offers (monitor-test's APPS, through the agent's /api/apps). */
