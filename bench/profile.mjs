@@ -1,7 +1,9 @@
-// npm run bench:profile — where monitor-test's time goes with everything on (100% of spans
-// exported, metrics, access logs): a CPU profile (node --cpu-prof) of GET /metrics under 32
-// connections, pinned like the benchmark, summarised by who spends the time, in microseconds of CPU
-// per request. Only the samples of the measured window count, not start-up or warm-up.
+// npm run bench:profile — where a service's time goes with everything on (100% of spans exported,
+// metrics, access logs): a CPU profile (node --cpu-prof) under 32 connections, pinned like the
+// benchmark, summarised by who spends the time, in microseconds of CPU per request. Only the
+// samples of the measured window count, not start-up or warm-up. BENCH_PROFILE picks the target:
+// `test` (default: monitor-test's GET /metrics) or `agent-png` (the agent's /chart.png, its
+// monitor-test running unprofiled beside it).
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,8 +59,21 @@ async function main() {
   requireWrk();
   const sink = await startSpanSink();
   const dir = mkdtempSync(join(tmpdir(), 'k8s-app-monitor-profile-'));
-  const server = await startService('monitor-test', sink.url, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
-  const url = `${server.url}/metrics`;
+  const target = process.env.BENCH_PROFILE ?? 'test';
+  if (!['test', 'agent-png'].includes(target)) throw new Error(`BENCH_PROFILE: test or agent-png, got ${JSON.stringify(target)}`);
+  const profiled = { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] };
+  let upstream;
+  let server;
+  let url;
+  if (target === 'test') {
+    server = await startService('monitor-test', sink.url, profiled);
+    url = `${server.url}/metrics`;
+  } else {
+    upstream = await startService('monitor-test', sink.url);
+    await waitReady(upstream.ready);
+    server = await startService('monitor-agent', sink.url, { ...profiled, env: { SERVICE_NAME: '127.0.0.1', APP_PORT: String(upstream.port) } });
+    url = `${server.url}/k8s-app-monitor-agent/chart.png`;
+  }
   await waitReady(server.ready);
   wrk(url, 32, 3);
   const loadStart = performance.now();
@@ -66,13 +81,16 @@ async function main() {
   const loadEnd = performance.now();
   await stop(server.child, 'SIGTERM'); // the profile is written as the process exits
   const exitedAt = performance.now();
+  if (upstream) await stop(upstream.child);
   await stop(sink.process);
 
   const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]), 'utf8'));
   // The profile's clock ends at the exit: count back from there to the measured window.
   const toProfileUs = (ms) => profile.endTime - (exitedAt - ms) * 1000;
   const { busyUsPerRequest, categories, functions } = summarise(profile, toProfileUs(loadStart), toProfileUs(loadEnd), load.requests);
-  console.log(`monitor-test GET /metrics, everything on, 32 connections, ${SECONDS} s: ${load.rps.toFixed(0)} req/s, ${busyUsPerRequest.toFixed(0)} µs of CPU per request (profile: ${dir})\n`);
+  console.log(
+    `${target === 'test' ? 'monitor-test GET /metrics' : 'monitor-agent GET /chart.png'}, everything on, 32 connections, ${SECONDS} s: ${load.rps.toFixed(0)} req/s, ${busyUsPerRequest.toFixed(0)} µs of CPU per request (profile: ${dir})\n`,
+  );
   console.log(`| where the time goes (self time) | share | µs per request |\n| --- | --- | --- |\n${categories}\n`);
   console.log(`| top functions (self time) | share | µs per request |\n| --- | --- | --- |\n${functions}`);
 }

@@ -19,6 +19,8 @@ interface Glyph {
   ys: Int16Array;
   /** Coverage in 8 steps, 1–8. */
   levels: Uint8Array;
+  /** The box of the covered pixels: left, right (exclusive), top, bottom (exclusive). */
+  box: [number, number, number, number];
 }
 
 /** Palette indices, one row after another, each after its PNG filter byte (0: none). */
@@ -28,6 +30,12 @@ export interface Canvas {
   rows: Buffer;
   /** RGB triplets of the palette (PNG PLTE). */
   palette: Buffer;
+  /**
+   * Where what was drawn lets png.ts skip reading pixels: outside `textBoxes`, a row changes colour
+   * only at one of `breaks` (rectangles' left and right edges, ascending, 0 and the width among them).
+   */
+  breaks: number[];
+  textBoxes: { x0: number; x1: number; y0: number; y1: number }[];
 }
 
 const LEVELS = 8;
@@ -130,10 +138,13 @@ export function createRasterizer(font: ChartFont) {
     const pixels = new Resvg(svg, { font: { loadSystemFonts: false }, logLevel: 'off' }).render().pixels;
     const covered: number[] = [];
     for (let i = 0; i < width * height; i++) if (Math.round((pixels[i * 4 + 3]! * LEVELS) / 255) > 0) covered.push(i);
+    const xs = Int16Array.from(covered, (i) => (i % width) - pad);
+    const ys = Int16Array.from(covered, (i) => Math.floor(i / width) - baseline);
     cached = {
-      xs: Int16Array.from(covered, (i) => (i % width) - pad),
-      ys: Int16Array.from(covered, (i) => Math.floor(i / width) - baseline),
+      xs,
+      ys,
       levels: Uint8Array.from(covered, (i) => Math.round((pixels[i * 4 + 3]! * LEVELS) / 255)),
+      box: covered.length ? [Math.min(...xs), Math.max(...xs) + 1, Math.min(...ys), Math.max(...ys) + 1] : [0, 0, 0, 0],
     };
     glyphs.set(key, cached);
     return cached;
@@ -144,7 +155,9 @@ export function createRasterizer(font: ChartFont) {
     const right = Math.min(canvas.width, Math.round(x1));
     const top = Math.max(0, Math.round(y0));
     const bottom = Math.min(canvas.height, Math.round(y1));
-    for (let y = top; y < bottom && left < right; y++) {
+    if (left >= right || top >= bottom) return;
+    canvas.breaks.push(left, right);
+    for (let y = top; y < bottom; y++) {
       const start = y * rowBytes(canvas.width) + 1;
       canvas.rows.fill(colour, start + left, start + right);
     }
@@ -159,9 +172,16 @@ export function createRasterizer(font: ChartFont) {
     const colour = palette.solid(shape.fill);
     const { rows, width: canvasWidth, height: canvasHeight } = canvas;
     const stride = rowBytes(canvasWidth);
+    const box = { x0: canvasWidth, x1: 0, y0: canvasHeight, y1: 0 };
     for (const placed of run.glyphs) {
-      const { xs, ys, levels } = glyph(placed.id, shape.size);
+      const { xs, ys, levels, box: glyphBox } = glyph(placed.id, shape.size);
       const originX = Math.round(start + placed.x * scale);
+      if (levels.length > 0) {
+        box.x0 = Math.min(box.x0, originX + glyphBox[0]);
+        box.x1 = Math.max(box.x1, originX + glyphBox[1]);
+        box.y0 = Math.min(box.y0, baseline + glyphBox[2]);
+        box.y1 = Math.max(box.y1, baseline + glyphBox[3]);
+      }
       for (let i = 0; i < levels.length; i++) {
         const x = originX + xs[i]!;
         const y = baseline + ys[i]!;
@@ -170,12 +190,14 @@ export function createRasterizer(font: ChartFont) {
         rows[at] = palette.blend(rows[at]!, colour, levels[i]!);
       }
     }
+    if (box.x0 < box.x1) canvas.textBoxes.push(box);
   }
 
   return {
     /** The drawing's pixels; shapes are painted in order, as in the SVG. */
     draw(drawing: Drawing): Canvas {
-      const canvas: Canvas = { width: drawing.width, height: drawing.height, rows: pool.take(drawing.width, drawing.height), palette: Buffer.alloc(0) };
+      const { width, height } = drawing;
+      const canvas: Canvas = { width, height, rows: pool.take(width, height), palette: Buffer.alloc(0), breaks: [0, width], textBoxes: [] };
       for (const shape of drawing.shapes) {
         if (shape.kind === 'rect') fillRect(canvas, shape.x, shape.y, shape.x + shape.width, shape.y + shape.height, palette.solid(shape.fill));
         else if (shape.kind === 'line') {
@@ -186,6 +208,7 @@ export function createRasterizer(font: ChartFont) {
         } else drawText(canvas, shape);
       }
       canvas.palette = palette.bytes();
+      canvas.breaks = [...new Set(canvas.breaks)].sort((a, b) => a - b);
       return canvas;
     },
     /** Hands a canvas back once its PNG is written. */
