@@ -4,10 +4,12 @@
  * level 1 spent ~370 µs of the agent's ~1.7 ms a chart, and its floor is the size of the input,
  * not the matching: 400 KB of zeros still took ~180 µs (its checksum and window copies, and a fresh
  * 256 KB state per call). A chart is a few rectangles and some text, and raster.ts knows where
- * each is, so this writer never reads most of the pixels: outside the text boxes a row changes
- * colour only at a rectangle's edge, so each span between edges is one run; inside a text box the
- * pixels are read one by one. Runs become deflate matches at distance 1 (fixed Huffman codes, one
- * block), and the Adler-32 checksum is summed per run in closed form. A chart is fetched once and
+ * each is, so this writer never reads most of the pixels: a row that no text box and no
+ * rectangle's top or bottom edge crosses repeats the row above (one match at the row's distance);
+ * in other rows, outside the text boxes, colour changes only at a rectangle's left or right edge,
+ * so each span between edges is one run; inside a text box the pixels are read one by one. Runs
+ * become matches at distance 1 (fixed Huffman codes, one block), and the Adler-32 checksum is
+ * summed per row from its runs in closed form, so a repeated row reuses its sums. A chart is fetched once and
  * thrown away, so speed wins over size: the file is ~1.5–2× zlib's (still ~15 KB).
  */
 import { crc32 } from 'node:zlib';
@@ -49,42 +51,47 @@ for (let v = 0; v <= 256; v++) {
 }
 const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
 const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
-/** For each match length 3–258, its length code, extra bits and distance code 0 (distance 1), as one bit string. */
-const MATCH_CODE = new Uint32Array(259);
-const MATCH_BITS = new Uint8Array(259);
+const DISTANCE_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+const DISTANCE_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+/** For each match length 3–258, its length code and extra bits as one bit string. */
+const LENGTH_CODE = new Uint32Array(259);
+const LENGTH_BITS = new Uint8Array(259);
 for (let length = 3; length <= 258; length++) {
   let i = LENGTH_BASE.length - 1;
   while (LENGTH_BASE[i]! > length) i--;
   const symbol = 257 + i;
   const [code, bits] = symbol < 280 ? [symbol - 256, 7] : [0xc0 + symbol - 280, 8];
-  const extraBits = LENGTH_EXTRA[i]!;
-  MATCH_CODE[length] = reverse(code, bits) | ((length - LENGTH_BASE[i]!) << bits); // then distance code 0: five 0 bits
-  MATCH_BITS[length] = bits + extraBits + 5;
+  LENGTH_CODE[length] = reverse(code, bits) | ((length - LENGTH_BASE[i]!) << bits);
+  LENGTH_BITS[length] = bits + LENGTH_EXTRA[i]!;
 }
+/** A distance's code and extra bits as one bit string: [code, bits]. Distance 1 is code 0, five 0 bits. */
+function distanceCode(distance: number): [number, number] {
+  let i = DISTANCE_BASE.length - 1;
+  while (DISTANCE_BASE[i]! > distance) i--;
+  return [reverse(i, 5) | ((distance - DISTANCE_BASE[i]!) << 5), 5 + DISTANCE_EXTRA[i]!];
+}
+/** The longest match deflate has, and the shortest. */
+const MAX_MATCH = 258;
+const MIN_MATCH = 3;
 
-const ADLER_MOD = 65521;
-/**
- * Between reductions a grows by at most 255 a byte and b by n·a a run: with b kept under 2^46 and
- * a canvas under MAX_BYTES, every sum stays an exact integer in a double (< 2^53).
- */
-const ADLER_REDUCE_AT = 2 ** 46;
-const MAX_BYTES = 2 ** 22;
-
-/**
- * Runs of equal bytes into deflate codes, and their Adler-32. A class, not closures over `let`s:
- * V8 keeps an object's fields in place, and the closures' shared context cost ~3× the time.
- */
+/** Runs of equal bytes, and whole repeated rows, into deflate codes. */
 class RunWriter {
   out: Buffer;
   at = 0;
   private bitBuffer = 0;
   private bitCount = 0;
-  private adlerA = 1;
-  private adlerB = 0;
   private runValue = -1;
   private runLength = 0;
+  /**
+   * The current row's Adler sums: Σv and Σ(stride − i)·v over its bytes i (the filter byte is
+   * i = 0). A Float64Array: doubles in an object's fields or a closure's variables are boxed, and
+   * each update allocated (measured: the encoder's hottest lines).
+   */
+  readonly rowSums = new Float64Array(2);
+  private readonly stride: number;
 
-  constructor(out: Buffer) {
+  constructor(out: Buffer, stride: number) {
+    this.stride = stride;
     this.out = out;
   }
 
@@ -100,6 +107,16 @@ class RunWriter {
     this.bitCount = count;
   }
 
+  /** Matches of `length` bytes in all at one distance (its code from distanceCode), each 3–258 long. */
+  private matches(length: number, [code, bits]: [number, number]): void {
+    for (let rest = length; rest > 0; ) {
+      const take = rest > MAX_MATCH ? (rest - MAX_MATCH < MIN_MATCH ? rest - MIN_MATCH : MAX_MATCH) : rest;
+      this.put(LENGTH_CODE[take]!, LENGTH_BITS[take]!);
+      this.put(code, bits);
+      rest -= take;
+    }
+  }
+
   /** `count` more bytes of `value`. */
   feed(value: number, count: number): void {
     if (value === this.runValue) this.runLength += count;
@@ -110,28 +127,29 @@ class RunWriter {
     }
   }
 
-  /** The run gathered so far: one literal, then matches at distance 1 (one more literal for a short rest). */
+  /** `count` bytes of `value` from the current row's byte `at`. */
+  span(value: number, at: number, count: number): void {
+    this.feed(value, count);
+    this.rowSums[0]! += value * count;
+    this.rowSums[1]! += value * (count * this.stride - (count * (2 * at + count - 1)) / 2);
+  }
+
+  /** The `length` bytes before, again (a row the same as the row above). */
+  repeat(length: number, distance: [number, number]): void {
+    this.flush();
+    this.runValue = -1;
+    this.matches(length, distance);
+  }
+
+  /** The run gathered so far: one literal, then matches at distance 1 (literals for a short rest). */
   private flush(): void {
     const v = this.runValue;
     const n = this.runLength;
     if (n === 0) return;
-    // Summed exactly in doubles and reduced only now and then: a `%` on doubles is a call into C,
-    // and reducing at every run took half the encoder's time.
-    this.adlerB += n * this.adlerA + (v * n * (n + 1)) / 2;
-    this.adlerA += n * v;
-    if (this.adlerB > ADLER_REDUCE_AT) {
-      this.adlerA %= ADLER_MOD;
-      this.adlerB %= ADLER_MOD;
-    }
-    this.put(LITERAL_CODE[v]!, LITERAL_BITS[v]!);
-    let rest = n - 1;
-    while (rest >= 3) {
-      const take = rest > 258 ? (rest - 258 < 3 ? rest - 3 : 258) : rest;
-      this.put(MATCH_CODE[take]!, MATCH_BITS[take]!);
-      rest -= take;
-    }
-    for (; rest > 0; rest--) this.put(LITERAL_CODE[v]!, LITERAL_BITS[v]!);
     this.runLength = 0;
+    this.put(LITERAL_CODE[v]!, LITERAL_BITS[v]!);
+    if (n - 1 >= MIN_MATCH) this.matches(n - 1, DISTANCE_ONE);
+    else for (let rest = n - 1; rest > 0; rest--) this.put(LITERAL_CODE[v]!, LITERAL_BITS[v]!);
   }
 
   start(): void {
@@ -141,69 +159,99 @@ class RunWriter {
   }
 
   /** Ends the block and appends the checksum; the stream is out[0, at). */
-  end(): void {
+  end(checksum: number): void {
     this.flush();
     this.put(LITERAL_CODE[256]!, LITERAL_BITS[256]!);
     if (this.bitCount > 0) this.out[this.at++] = this.bitBuffer & 255;
-    this.out.writeUInt32BE((this.adlerB % ADLER_MOD) * 65536 + (this.adlerA % ADLER_MOD), this.at);
+    this.out.writeUInt32BE(checksum, this.at);
     this.at += 4;
   }
 }
+const DISTANCE_ONE = distanceCode(1);
 
+const ADLER_MOD = 65521;
+/**
+ * Adler-32 is summed in doubles, exactly, and reduced only now and then (a `%` on doubles is a
+ * call into C): between reductions a grows by at most 255 a byte and b by a row's n·a + Σ(n−i)·v,
+ * so with b kept under 2^46 and a canvas under MAX_BYTES every sum stays an integer below 2^53.
+ */
+const ADLER_REDUCE_AT = 2 ** 46;
+const MAX_BYTES = 2 ** 22;
 /** Reused output, grown to the largest chart seen: the PNG copies what it needs out of it. */
 let scratch = Buffer.alloc(0);
 
 /** The canvas's rows as a zlib stream (RFC 1950) of one fixed-Huffman deflate block. */
-function zlibStream({ width, height, rows, breaks, textBoxes }: Canvas): Buffer {
+function zlibStream({ width, height, rows, breaks, rowBreaks, textBoxes }: Canvas): Buffer {
   if (rows.length > MAX_BYTES) throw new Error(`a ${width}×${height} canvas is larger than this encoder's checksum allows`);
   // Worst case: every byte a 9-bit literal.
   const bound = Math.ceil((rows.length * 9) / 8) + 16;
   if (scratch.length < bound) scratch = Buffer.alloc(bound);
-  const writer = new RunWriter(scratch);
-  writer.start();
   const stride = width + 1;
+  const writer = new RunWriter(scratch, stride);
+  writer.start();
+  const rowAbove = distanceCode(stride);
   const edges = Int32Array.from([...breaks, width]); // the last repeated: never read past the end
+  // Rows a text box crosses, and rows where a rectangle starts or ends.
+  const textRow = new Uint8Array(height + 1);
+  for (const box of textBoxes) textRow.fill(1, Math.max(0, box.y0), Math.min(height, box.y1));
+  const edgeRow = new Uint8Array(height + 1);
+  for (const y of rowBreaks) edgeRow[y] = 1;
   // The text boxes that cross the current row, ascending by left edge: boxes enter and leave as
   // the rows go down (a few dozen events a chart, not a test per box and row).
   const byTop = [...textBoxes].sort((p, q) => p.y0 - q.y0);
   let entered = 0;
   let active: Canvas['textBoxes'] = [];
+  let [a, b] = [1, 0];
+  const rowSums = writer.rowSums;
   for (let y = 0; y < height; y++) {
-    const base = y * stride + 1;
-    writer.feed(rows[base - 1]!, 1); // the filter byte
     let changed = false;
     while (entered < byTop.length && byTop[entered]!.y0 <= y) {
       active.push(byTop[entered++]!);
       changed = true;
     }
-    if (active.some((b) => b.y1 <= y)) {
-      active = active.filter((b) => b.y1 > y);
+    if (active.some((box) => box.y1 <= y)) {
+      active = active.filter((box) => box.y1 > y);
       changed = true;
     }
     if (changed) active.sort((p, q) => p.x0 - q.x0);
-    let x = 0;
-    let edge = 0;
-    let box = 0;
-    while (x < width) {
-      if (box < active.length && x >= active[box]!.x0) {
-        // Inside a text box: every pixel read.
-        for (const end = base + Math.min(active[box]!.x1, width); base + x < end; ) {
-          const value = rows[base + x]!;
-          let next = base + x + 1;
-          while (next < end && rows[next] === value) next++;
-          writer.feed(value, next - base - x);
-          x = next - base;
+
+    if (y > 0 && !edgeRow[y] && !textRow[y] && !textRow[y - 1]) {
+      writer.repeat(stride, rowAbove);
+    } else {
+      const base = y * stride;
+      rowSums.fill(0);
+      writer.span(rows[base]!, 0, 1); // the filter byte
+      let x = 0;
+      let edge = 0;
+      let box = 0;
+      while (x < width) {
+        if (box < active.length && x >= active[box]!.x0) {
+          // Inside a text box: every pixel read.
+          for (const end = Math.min(active[box]!.x1, width); x < end; ) {
+            const value = rows[base + 1 + x]!;
+            let next = x + 1;
+            while (next < end && rows[base + 1 + next] === value) next++;
+            writer.span(value, 1 + x, next - x);
+            x = next;
+          }
+          box++;
+          continue;
         }
-        box++;
-        continue;
+        while (edges[edge]! <= x) edge++;
+        // Between two rectangle edges, before the next text box: one colour.
+        const end = Math.min(edges[edge]!, box < active.length ? active[box]!.x0 : width);
+        writer.span(rows[base + 1 + x]!, 1 + x, end - x);
+        x = end;
       }
-      while (edges[edge]! <= x) edge++;
-      // Between two rectangle edges, before the next text box: one colour.
-      const end = Math.min(edges[edge]!, box < active.length ? active[box]!.x0 : width);
-      writer.feed(rows[base + x]!, end - x);
-      x = end;
+    }
+    // A repeated row adds the same sums as the row above: rowSums still holds them.
+    b += stride * a + rowSums[1]!;
+    a += rowSums[0]!;
+    if (b > ADLER_REDUCE_AT) {
+      a %= ADLER_MOD;
+      b %= ADLER_MOD;
     }
   }
-  writer.end();
+  writer.end((b % ADLER_MOD) * 65536 + (a % ADLER_MOD));
   return scratch.subarray(0, writer.at);
 }
