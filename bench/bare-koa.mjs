@@ -13,8 +13,9 @@ import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { createSimulation } from '../dist/monitor-test/simulation.js';
 import { silentLogger } from '../dist/shared/logger.js';
 import { matchedRoute, UNMATCHED_ROUTE } from '../dist/shared/http/route.js';
-import { serverTelemetry, traceLabels } from '../dist/shared/telemetry/http-server.js';
+import { serverTelemetry } from '../dist/shared/telemetry/http-server.js';
 import { createServiceMetrics, methodLabel, observeDuration } from '../dist/shared/telemetry/metrics.js';
+import { sampledTraceIds } from '../dist/shared/telemetry/trace-ids.js';
 
 const apps = [{ name: 'test-app', domain: 'test-domain' }];
 const simulation = createSimulation(apps);
@@ -42,7 +43,7 @@ if (process.env.BENCH_SPANS === 'library') {
         metrics.httpServerDuration,
         { http_request_method: methodLabel(ctx.method), http_route: route ?? UNMATCHED_ROUTE, http_response_status_code: ctx.status },
         (performance.now() - start) / 1000,
-        span && traceLabels(span),
+        sampledTraceIds(span),
       );
     }
   });

@@ -5,7 +5,7 @@
 // bench/results.json and prints a table.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { freePort, measuredRound, median, peakRssMb, PINNED, requireWrk, start, startService, startSpanSink, stop, tracing, waitReady, wrk } from './harness.mjs';
+import { freePort, killAll, measuredRound, median, peakRssMb, PINNED, requireWrk, start, startService, startSpanSink, stop, tracing, waitReady, wrk } from './harness.mjs';
 
 // Many short rounds rather than a few long ones: this kind of shared VM drifts in swaths of a few
 // seconds, and a ratio taken within one round compares like with like.
@@ -284,4 +284,5 @@ async function main() {
 main().catch((error) => {
   console.error(error);
   process.exitCode = 1;
+  killAll();
 });

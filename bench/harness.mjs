@@ -22,9 +22,11 @@ export const freePort = () =>
   });
 
 const running = new Set();
-process.on('exit', () => {
+/** Kills what the bench started: at exit, and after a failure, where the servers would keep it alive. */
+export function killAll() {
   for (const child of running) child.kill('SIGKILL');
-});
+}
+process.on('exit', killAll);
 
 /** Starts a process from the repository root with only the given environment (plus PATH, HOME). */
 export function start(command, args, env, core = 0) {

@@ -7,7 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireWrk, startService, startSpanSink, stop, waitReady, wrk } from './harness.mjs';
+import { killAll, requireWrk, startService, startSpanSink, stop, waitReady, wrk } from './harness.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -98,4 +98,5 @@ async function main() {
 main().catch((error) => {
   console.error(error);
   process.exitCode = 1;
+  killAll();
 });
