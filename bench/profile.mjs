@@ -2,12 +2,13 @@
 // metrics, access logs): a CPU profile (node --cpu-prof) under 32 connections, pinned like the
 // benchmark, summarised by who spends the time, in microseconds of CPU per request. Only the
 // samples of the measured window count, not start-up or warm-up. BENCH_PROFILE picks the target:
-// `test` (default: monitor-test's GET /metrics) or `agent-png` (the agent's /chart.png, its
+// `test` (default: monitor-test's GET /metrics), `bare` (bench/bare-koa.mjs, the same JSON with no
+// telemetry: what the ratio's denominator spends) or `agent-png` (the agent's /chart.png, its
 // monitor-test running unprofiled beside it).
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { killAll, requireWrk, startService, startSpanSink, stop, waitReady, wrk } from './harness.mjs';
+import { freePort, killAll, requireWrk, start, startService, startSpanSink, stop, waitReady, wrk } from './harness.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -60,7 +61,7 @@ async function main() {
   const sink = await startSpanSink();
   const dir = mkdtempSync(join(tmpdir(), 'k8s-app-monitor-profile-'));
   const target = process.env.BENCH_PROFILE ?? 'test';
-  if (!['test', 'agent-png'].includes(target)) throw new Error(`BENCH_PROFILE: test or agent-png, got ${JSON.stringify(target)}`);
+  if (!['test', 'bare', 'agent-png'].includes(target)) throw new Error(`BENCH_PROFILE: test, bare or agent-png, got ${JSON.stringify(target)}`);
   const profiled = { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] };
   let upstream;
   let server;
@@ -68,6 +69,10 @@ async function main() {
   if (target === 'test') {
     server = await startService('monitor-test', sink.url, profiled);
     url = `${server.url}/metrics`;
+  } else if (target === 'bare') {
+    const port = await freePort();
+    server = { child: start(process.execPath, [...profiled.nodeArgs, 'bench/bare-koa.mjs'], { PORT: String(port) }), ready: `http://127.0.0.1:${port}/readyz` };
+    url = `http://127.0.0.1:${port}/metrics`;
   } else {
     upstream = await startService('monitor-test', sink.url);
     await waitReady(upstream.ready);
@@ -89,7 +94,7 @@ async function main() {
   const toProfileUs = (ms) => profile.endTime - (exitedAt - ms) * 1000;
   const { busyUsPerRequest, categories, functions } = summarise(profile, toProfileUs(loadStart), toProfileUs(loadEnd), load.requests);
   console.log(
-    `${target === 'test' ? 'monitor-test GET /metrics' : 'monitor-agent GET /chart.png'}, everything on, 32 connections, ${SECONDS} s: ${load.rps.toFixed(0)} req/s, ${busyUsPerRequest.toFixed(0)} µs of CPU per request (profile: ${dir})\n`,
+    `${{ test: 'monitor-test GET /metrics, everything on', bare: 'bare Koa GET /metrics, no telemetry', 'agent-png': 'monitor-agent GET /chart.png, everything on' }[target]}, 32 connections, ${SECONDS} s: ${load.rps.toFixed(0)} req/s, ${busyUsPerRequest.toFixed(0)} µs of CPU per request (profile: ${dir})\n`,
   );
   console.log(`| where the time goes (self time) | share | µs per request |\n| --- | --- | --- |\n${categories}\n`);
   console.log(`| top functions (self time) | share | µs per request |\n| --- | --- | --- |\n${functions}`);
