@@ -8,5 +8,5 @@ import { exitUnlessSupportedNode } from '../node-version.js';
 export async function preloadTracing(serviceName: string): Promise<void> {
   exitUnlessSupportedNode();
   const { startTracing } = await import('./tracing.js');
-  startTracing(serviceName);
+  await startTracing(serviceName);
 }

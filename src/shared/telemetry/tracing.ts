@@ -3,8 +3,11 @@
  * (`node --import ./dist/<service>/instrumentation.js …`) so the tracer provider, context
  * manager and propagators are registered before any request arrives.
  *
- * Configuration is the standard OTEL_* environment, read by NodeSDK itself; this file only sets
- * this project's defaults for variables the user did not set:
+ * Configuration is the standard OTEL_* environment. This project's own set-up (traces to Zipkin or
+ * nowhere, no OTel metrics or logs) is built from the SDK's parts by trace-pipeline.ts, which reads
+ * those variables as NodeSDK does; any other (OTLP, console, other detectors or propagators) is
+ * handed to @opentelemetry/sdk-node's NodeSDK, imported only then. This file sets this project's
+ * defaults for variables the user did not set:
  * - OTEL_SERVICE_NAME: the service's own name;
  * - OTEL_TRACES_EXPORTER=zipkin (OTEL_EXPORTER_ZIPKIN_ENDPOINT defaults to localhost:9411);
  *   `otlp`, `console` and `none` work as in any OpenTelemetry SDK;
@@ -28,9 +31,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { setGlobalErrorHandler } from '@opentelemetry/core';
+import { getBooleanFromEnv, setGlobalErrorHandler } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { coversEnvironment, startTracePipeline } from './trace-pipeline.js';
 import { onTracingShutdown } from './tracing-shutdown.js';
 import { reportExportFailure } from './warnings.js';
 
@@ -45,7 +48,7 @@ export function serviceResource(env: NodeJS.ProcessEnv, host = hostname()): Reso
   return resourceFromAttributes({ 'service.version': env.APP_VERSION?.trim() || packageVersion(), 'host.name': host });
 }
 
-export function startTracing(defaultServiceName: string): void {
+export async function startTracing(defaultServiceName: string): Promise<void> {
   const env = process.env;
   env.OTEL_SERVICE_NAME ||= defaultServiceName;
   env.OTEL_TRACES_EXPORTER ||= 'zipkin';
@@ -54,14 +57,17 @@ export function startTracing(defaultServiceName: string): void {
   env.OTEL_LOGS_EXPORTER ||= 'none';
   env.OTEL_NODE_RESOURCE_DETECTORS ||= 'env';
   env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ||= '128';
+  if (getBooleanFromEnv('OTEL_SDK_DISABLED')) return;
 
   setGlobalErrorHandler(reportExportFailure);
-
-  const sdk = new NodeSDK({
-    // OTEL_RESOURCE_ATTRIBUTES still wins: NodeSDK merges the env detector over this.
-    resource: serviceResource(env),
-    instrumentations: [],
-  });
+  // OTEL_RESOURCE_ATTRIBUTES still wins: both merge the env detector over this resource.
+  const resource = serviceResource(env);
+  if (coversEnvironment()) {
+    onTracingShutdown(startTracePipeline(resource));
+    return;
+  }
+  const { NodeSDK } = await import('@opentelemetry/sdk-node');
+  const sdk = new NodeSDK({ resource, instrumentations: [] });
   sdk.start();
   onTracingShutdown(() => sdk.shutdown());
 }
