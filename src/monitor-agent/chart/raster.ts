@@ -21,6 +21,8 @@ interface Glyph {
   levels: Uint8Array;
   /** The box of the covered pixels: left, right (exclusive), top, bottom (exclusive). */
   box: [number, number, number, number];
+  /** ys·stride + xs for the canvas width last drawn on: one add a pixel where the glyph fits whole. */
+  offsets?: { stride: number; at: Int32Array };
 }
 
 /** Palette indices, one row after another, each after its PNG filter byte (0: none). */
@@ -71,9 +73,14 @@ function createPalette() {
       }
       return index;
     },
+    /**
+     * The blends computed so far, -1 where not yet: drawText reads it inline and calls blend() on
+     * a miss. By text colour first, so one label's lookups stay within a few hundred bytes (under
+     * first, they scattered over its 1.2 MB and missed the cache: the hottest line in a profile).
+     */
+    blends,
+    blendKey: (under: number, over: number, level: number): number => (over * MAX_COLOURS + under) * (LEVELS + 1) + level,
     blend(under: number, over: number, level: number): number {
-      // By text colour first: one label's lookups stay within a few hundred bytes of the table
-      // (under first, they scattered over its 1.2 MB and missed the cache: the hottest line in a profile).
       const key = (over * MAX_COLOURS + under) * (LEVELS + 1) + level;
       let index = blends[key]!;
       if (index < 0) {
@@ -168,14 +175,31 @@ export function createRasterizer(font: ChartFont) {
     const { rows, width: canvasWidth, height: canvasHeight } = canvas;
     const stride = rowBytes(canvasWidth);
     const box = { x0: canvasWidth, x1: 0, y0: canvasHeight, y1: 0 };
+    const { blends } = palette;
+    const colourKey = palette.blendKey(0, colour, 0);
     for (const placed of run.glyphs) {
-      const { xs, ys, levels, box: glyphBox } = glyph(placed.id, shape.size);
+      const cached = glyph(placed.id, shape.size);
+      const { xs, ys, levels, box: glyphBox } = cached;
       const originX = Math.round(start + placed.x * scale);
-      if (levels.length > 0) {
-        box.x0 = Math.min(box.x0, originX + glyphBox[0]);
-        box.x1 = Math.max(box.x1, originX + glyphBox[1]);
-        box.y0 = Math.min(box.y0, baseline + glyphBox[2]);
-        box.y1 = Math.max(box.y1, baseline + glyphBox[3]);
+      if (levels.length === 0) continue;
+      const [left, right, top, bottom] = [originX + glyphBox[0], originX + glyphBox[1], baseline + glyphBox[2], baseline + glyphBox[3]];
+      box.x0 = Math.min(box.x0, left);
+      box.x1 = Math.max(box.x1, right);
+      box.y0 = Math.min(box.y0, top);
+      box.y1 = Math.max(box.y1, bottom);
+      if (left >= 0 && right <= canvasWidth && top >= 0 && bottom <= canvasHeight) {
+        // The whole glyph on the canvas (nearly always): no bounds per pixel, the blend read inline.
+        if (cached.offsets?.stride !== stride) cached.offsets = { stride, at: Int32Array.from(xs, (x, i) => ys[i]! * stride + x) };
+        const offsets = cached.offsets.at;
+        const origin = baseline * stride + 1 + originX;
+        for (let i = 0; i < offsets.length; i++) {
+          const at = origin + offsets[i]!;
+          const under = rows[at]!;
+          const level = levels[i]!;
+          const known = blends[colourKey + under * (LEVELS + 1) + level]!;
+          rows[at] = known >= 0 ? known : palette.blend(under, colour, level);
+        }
+        continue;
       }
       for (let i = 0; i < levels.length; i++) {
         const x = originX + xs[i]!;
