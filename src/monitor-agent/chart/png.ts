@@ -17,22 +17,31 @@ import type { Canvas } from './raster.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-function chunk(type: string, data: Buffer): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  data.copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
+/** A chunk of `length` data bytes already at out[at + 8…]: its length, type and CRC around them. Returns the end. */
+function frameChunk(out: Buffer, at: number, type: string, length: number): number {
+  out.writeUInt32BE(length, at);
+  out.write(type, at + 4, 'latin1');
+  out.writeUInt32BE(crc32(out.subarray(at + 4, at + 8 + length)), at + 8 + length);
+  return at + 12 + length;
 }
 
+/**
+ * The whole file is written into one reused buffer (the deflate stream straight into its IDAT
+ * chunk) and copied out once: no buffer per chunk, no concatenation.
+ */
 export function encodePng(canvas: Canvas): Buffer {
-  const { width, height, palette } = canvas;
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 3, 0, 0, 0], 8); // 8-bit palette indices, deflate, adaptive filtering, no interlace
-  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('PLTE', palette), chunk('IDAT', zlibStream(canvas)), chunk('IEND', Buffer.alloc(0))]);
+  const { width, height, rows, palette } = canvas;
+  const out = scratchFor(8 + 25 + 12 + palette.length + 12 + zlibBound(rows.length) + 12);
+  SIGNATURE.copy(out, 0);
+  out.writeUInt32BE(width, 16);
+  out.writeUInt32BE(height, 20);
+  out.set([8, 3, 0, 0, 0], 24); // 8-bit palette indices, deflate, adaptive filtering, no interlace
+  let at = frameChunk(out, 8, 'IHDR', 13);
+  palette.copy(out, at + 8);
+  at = frameChunk(out, at, 'PLTE', palette.length);
+  at = frameChunk(out, at, 'IDAT', zlibStream(canvas, out, at + 8));
+  at = frameChunk(out, at, 'IEND', 0);
+  return Buffer.from(out.subarray(0, at));
 }
 
 // RFC 1951's fixed Huffman codes, stored bit-reversed (deflate writes codes from their most
@@ -90,9 +99,10 @@ class RunWriter {
   readonly rowSums = new Float64Array(2);
   private readonly stride: number;
 
-  constructor(out: Buffer, stride: number) {
+  constructor(out: Buffer, at: number, stride: number) {
     this.stride = stride;
     this.out = out;
+    this.at = at;
   }
 
   private put(code: number, bits: number): void {
@@ -158,7 +168,7 @@ class RunWriter {
     this.put(0b011, 3); // the final block, fixed Huffman codes
   }
 
-  /** Ends the block and appends the checksum; the stream is out[0, at). */
+  /** Ends the block and appends the checksum; the stream ends at out[at]. */
   end(checksum: number): void {
     this.flush();
     this.put(LITERAL_CODE[256]!, LITERAL_BITS[256]!);
@@ -177,17 +187,21 @@ const ADLER_MOD = 65521;
  */
 const ADLER_REDUCE_AT = 2 ** 46;
 const MAX_BYTES = 2 ** 22;
-/** Reused output, grown to the largest chart seen: the PNG copies what it needs out of it. */
+/** The reused output buffer, grown to the largest chart seen: encodePng copies the file out of it. */
 let scratch = Buffer.alloc(0);
+function scratchFor(size: number): Buffer {
+  if (scratch.length < size) scratch = Buffer.alloc(size);
+  return scratch;
+}
 
-/** The canvas's rows as a zlib stream (RFC 1950) of one fixed-Huffman deflate block. */
-function zlibStream({ width, height, rows, breaks, rowBreaks, textBoxes }: Canvas): Buffer {
+/** The most a zlib stream of `bytes` bytes can take here: every byte a 9-bit literal, plus header and checksum. */
+const zlibBound = (bytes: number): number => Math.ceil((bytes * 9) / 8) + 16;
+
+/** The canvas's rows as a zlib stream (RFC 1950) of one fixed-Huffman deflate block, written at out[start…]; returns its length. */
+function zlibStream({ width, height, rows, breaks, rowBreaks, textBoxes }: Canvas, out: Buffer, start: number): number {
   if (rows.length > MAX_BYTES) throw new Error(`a ${width}×${height} canvas is larger than this encoder's checksum allows`);
-  // Worst case: every byte a 9-bit literal.
-  const bound = Math.ceil((rows.length * 9) / 8) + 16;
-  if (scratch.length < bound) scratch = Buffer.alloc(bound);
   const stride = width + 1;
-  const writer = new RunWriter(scratch, stride);
+  const writer = new RunWriter(out, start, stride);
   writer.start();
   const rowAbove = distanceCode(stride);
   const edges = Int32Array.from([...breaks, width]); // the last repeated: never read past the end
@@ -253,5 +267,5 @@ function zlibStream({ width, height, rows, breaks, rowBreaks, textBoxes }: Canva
     }
   }
   writer.end((b % ADLER_MOD) * 65536 + (a % ADLER_MOD));
-  return scratch.subarray(0, writer.at);
+  return writer.at - start;
 }
