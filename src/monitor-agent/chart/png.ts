@@ -91,16 +91,7 @@ class RunWriter {
   private bitCount = 0;
   private runValue = -1;
   private runLength = 0;
-  /**
-   * The current row's Adler sums: Σv and Σ(stride − i)·v over its bytes i (the filter byte is
-   * i = 0). A Float64Array: doubles in an object's fields or a closure's variables are boxed, and
-   * each update allocated (measured: the encoder's hottest lines).
-   */
-  readonly rowSums = new Float64Array(2);
-  private readonly stride: number;
-
-  constructor(out: Buffer, at: number, stride: number) {
-    this.stride = stride;
+  constructor(out: Buffer, at: number) {
     this.out = out;
     this.at = at;
   }
@@ -135,13 +126,6 @@ class RunWriter {
       this.runValue = value;
       this.runLength = count;
     }
-  }
-
-  /** `count` bytes of `value` from the current row's byte `at`. */
-  span(value: number, at: number, count: number): void {
-    this.feed(value, count);
-    this.rowSums[0]! += value * count;
-    this.rowSums[1]! += value * (count * this.stride - (count * (2 * at + count - 1)) / 2);
   }
 
   /** The `length` bytes before, again (a row the same as the row above). */
@@ -187,6 +171,9 @@ const ADLER_MOD = 65521;
  */
 const ADLER_REDUCE_AT = 2 ** 46;
 const MAX_BYTES = 2 ** 22;
+/** Σ(stride − i)·value over a row's bytes i = at … at + count − 1, all `value`: a span's share of Adler-32's b. */
+const spanWeight = (value: number, at: number, count: number, stride: number): number => value * (count * stride - (count * (2 * at + count - 1)) / 2);
+
 /** The reused output buffer, grown to the largest chart seen: encodePng copies the file out of it. */
 let scratch = Buffer.alloc(0);
 function scratchFor(size: number): Buffer {
@@ -201,7 +188,7 @@ const zlibBound = (bytes: number): number => Math.ceil((bytes * 9) / 8) + 16;
 function zlibStream({ width, height, rows, breaks, rowBreaks, textBoxes }: Canvas, out: Buffer, start: number): number {
   if (rows.length > MAX_BYTES) throw new Error(`a ${width}×${height} canvas is larger than this encoder's checksum allows`);
   const stride = width + 1;
-  const writer = new RunWriter(out, start, stride);
+  const writer = new RunWriter(out, start);
   writer.start();
   const rowAbove = distanceCode(stride);
   const edges = Int32Array.from([...breaks, width]); // the last repeated: never read past the end
@@ -216,7 +203,11 @@ function zlibStream({ width, height, rows, breaks, rowBreaks, textBoxes }: Canva
   let entered = 0;
   let active: Canvas['textBoxes'] = [];
   let [a, b] = [1, 0];
-  const rowSums = writer.rowSums;
+  // The current row's Adler sums, Σv and Σ(stride − i)·v over its bytes i (the filter byte is
+  // i = 0). Plain locals, updated here and nowhere else: kept in an object or a closure, doubles
+  // are boxed, and these updates were the encoder's hottest lines.
+  let rowSum = 0;
+  let rowWeighted = 0;
   for (let y = 0; y < height; y++) {
     let changed = false;
     while (entered < byTop.length && byTop[entered]!.y0 <= y) {
@@ -233,8 +224,9 @@ function zlibStream({ width, height, rows, breaks, rowBreaks, textBoxes }: Canva
       writer.repeat(stride, rowAbove);
     } else {
       const base = y * stride;
-      rowSums.fill(0);
-      writer.span(rows[base]!, 0, 1); // the filter byte
+      writer.feed(rows[base]!, 1); // the filter byte
+      rowSum = rows[base]!;
+      rowWeighted = rows[base]! * stride;
       let x = 0;
       let edge = 0;
       let box = 0;
@@ -245,7 +237,9 @@ function zlibStream({ width, height, rows, breaks, rowBreaks, textBoxes }: Canva
             const value = rows[base + 1 + x]!;
             let next = x + 1;
             while (next < end && rows[base + 1 + next] === value) next++;
-            writer.span(value, 1 + x, next - x);
+            writer.feed(value, next - x);
+            rowSum += value * (next - x);
+            rowWeighted += spanWeight(value, 1 + x, next - x, stride);
             x = next;
           }
           box++;
@@ -254,13 +248,16 @@ function zlibStream({ width, height, rows, breaks, rowBreaks, textBoxes }: Canva
         while (edges[edge]! <= x) edge++;
         // Between two rectangle edges, before the next text box: one colour.
         const end = Math.min(edges[edge]!, box < active.length ? active[box]!.x0 : width);
-        writer.span(rows[base + 1 + x]!, 1 + x, end - x);
+        const value = rows[base + 1 + x]!;
+        writer.feed(value, end - x);
+        rowSum += value * (end - x);
+        rowWeighted += spanWeight(value, 1 + x, end - x, stride);
         x = end;
       }
     }
-    // A repeated row adds the same sums as the row above: rowSums still holds them.
-    b += stride * a + rowSums[1]!;
-    a += rowSums[0]!;
+    // A repeated row adds the same sums as the row above: rowSum and rowWeighted still hold them.
+    b += stride * a + rowWeighted;
+    a += rowSum;
     if (b > ADLER_REDUCE_AT) {
       a %= ADLER_MOD;
       b %= ADLER_MOD;
