@@ -4,7 +4,7 @@
 // cores the servers are pinned to core 0 and wrk (and the span sink) to core 1. Writes
 // bench/results.json and prints a table.
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { freePort, killAll, measuredRound, median, peakRssMb, PINNED, requireWrk, start, startService, startSpanSink, stop, tracing, waitReady, wrk } from './harness.mjs';
 
 // Many short rounds rather than a few long ones: this kind of shared VM drifts in swaths of a few
@@ -241,6 +241,9 @@ async function main() {
     node: process.version,
     pinned: PINNED,
     load: 'wrk -t1',
+    // The machine's own load average when the run ended (1, 5, 15 min): the bench's servers and
+    // wrk add about 1.5 to it on two cores; more than that is other work.
+    loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
     rounds: ROUNDS,
     seconds: SECONDS,
     date: new Date().toISOString(),
