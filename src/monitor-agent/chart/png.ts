@@ -9,8 +9,8 @@
  * in other rows, outside the text boxes, colour changes only at a rectangle's left or right edge,
  * so each span between edges is one run; inside a text box the pixels are read one by one. Runs
  * become matches at distance 1 (fixed Huffman codes, one block), and the Adler-32 checksum is
- * summed per row from its runs in closed form, so a repeated row reuses its sums. A chart is fetched once and
- * thrown away, so speed wins over size: the file is ~1.5–2× zlib's (still ~15 KB).
+ * summed per row from its runs in closed form, so a repeated row reuses its sums. A chart is
+ * fetched once and thrown away, so speed wins over size: the file is ~1.7× zlib's (~15 KB).
  */
 import { crc32 } from 'node:zlib';
 import type { Canvas } from './raster.js';
@@ -190,7 +190,9 @@ function zlibStream({ width, height, rows, breaks, rowBreaks, textBoxes }: Canva
   const stride = width + 1;
   const writer = new RunWriter(out, start);
   writer.start();
-  const rowAbove = distanceCode(stride);
+  // A row repeated is a match one row back: deflate reaches 32 KB back at most.
+  const canRepeat = stride <= 32768;
+  const rowAbove = distanceCode(Math.min(stride, 32768));
   const edges = Int32Array.from([...breaks, width]); // the last repeated: never read past the end
   // Rows a text box crosses, and rows where a rectangle starts or ends.
   const textRow = new Uint8Array(height + 1);
@@ -220,7 +222,7 @@ function zlibStream({ width, height, rows, breaks, rowBreaks, textBoxes }: Canva
     }
     if (changed) active.sort((p, q) => p.x0 - q.x0);
 
-    if (y > 0 && !edgeRow[y] && !textRow[y] && !textRow[y - 1]) {
+    if (y > 0 && canRepeat && !edgeRow[y] && !textRow[y] && !textRow[y - 1]) {
       writer.repeat(stride, rowAbove);
     } else {
       const base = y * stride;

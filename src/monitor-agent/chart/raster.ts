@@ -60,6 +60,7 @@ function createPalette() {
   const byHex = new Map<string, number>();
   const blends = new Int16Array(MAX_COLOURS * MAX_COLOURS * (LEVELS + 1)).fill(-1);
   let bytes = Buffer.alloc(0);
+  const blendKey = (under: number, over: number, level: number): number => (over * MAX_COLOURS + under) * (LEVELS + 1) + level;
   const add = (rgb: number[]): number => {
     colours.push(rgb);
     return colours.length - 1;
@@ -79,9 +80,9 @@ function createPalette() {
      * first, they scattered over its 1.2 MB and missed the cache: the hottest line in a profile).
      */
     blends,
-    blendKey: (under: number, over: number, level: number): number => (over * MAX_COLOURS + under) * (LEVELS + 1) + level,
+    blendKey,
     blend(under: number, over: number, level: number): number {
-      const key = (over * MAX_COLOURS + under) * (LEVELS + 1) + level;
+      const key = blendKey(under, over, level);
       let index = blends[key]!;
       if (index < 0) {
         const [a, b] = [colours[under]!, colours[over]!];
