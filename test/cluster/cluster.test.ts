@@ -66,6 +66,17 @@ describe.skipIf(!available)('the delivery path on a real cluster', () => {
   /** A Service's ClusterIP URL (this host is on the pod and Service networks). */
   const serviceUrl = (namespace: string, name: string, port: number) => `http://${kube.run(['-n', namespace, 'get', 'service', name, '-o', 'jsonpath={.spec.clusterIP}']).stdout}:${port}`;
 
+  /** `npm run verify` against the agent at `agentUrl` and the in-cluster Prometheus and Zipkin; its report printed under `label`. */
+  function verifyThrough(agentUrl: string, label: string): void {
+    const verify = spawnSync(
+      'npm',
+      ['run', '--silent', 'verify', '--', '--agent', agentUrl, '--zipkin', serviceUrl('istio-system', 'zipkin', 9411), '--prometheus', serviceUrl('istio-system', 'prometheus', 9090)],
+      { cwd: ROOT, encoding: 'utf8', timeout: 300_000 },
+    );
+    console.log(`npm run verify (cluster, ${label}):\n${verify.stdout}${verify.stderr}`);
+    expect(verify.status).toBe(0);
+  }
+
   /** Rolls out every Deployment of the namespace and checks each pod is Ready through its own probes. */
   function rolledOut(namespace = NAMESPACE, names = DEPLOYMENTS): void {
     for (const name of names) kube.run(['-n', namespace, 'rollout', 'status', `deployment/${name}`, '--timeout=240s'], undefined, 260_000);
@@ -291,20 +302,13 @@ spec:
     expect(kube.apply(yaml)).toEqual([]);
     rolledOut('istio-system', ['zipkin', 'prometheus']);
     const prometheus = serviceUrl('istio-system', 'prometheus', 9090);
-    const zipkin = serviceUrl('istio-system', 'zipkin', 9411);
     // Every app pod discovered through its prometheus.io annotations, and up.
     await eventually(async () => {
       const targets = JSON.parse((await get(`${prometheus}/api/v1/targets?state=active`)).body).data.activeTargets as { labels: Record<string, string>; health: string }[];
       const up = targets.filter((t) => t.health === 'up').map((t) => t.labels.app);
       return DEPLOYMENTS.every((app) => up.filter((a) => a === app).length >= 2);
     }, 120_000);
-    const verify = spawnSync('npm', ['run', '--silent', 'verify', '--', '--agent', `${ingress}/k8s-app-monitor-agent`, '--zipkin', zipkin, '--prometheus', prometheus], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
-    console.log(`npm run verify (cluster, through Traefik):\n${verify.stdout}${verify.stderr}`);
-    expect(verify.status).toBe(0);
+    verifyThrough(`${ingress}/k8s-app-monitor-agent`, 'through Traefik');
     phases.mark('in-cluster Prometheus and Zipkin, npm run verify');
   }, 900_000);
 
@@ -388,24 +392,7 @@ spec:
       }[];
       return targets.filter((t) => t.health === 'up' && t.discoveredLabels.__meta_kubernetes_namespace === namespace).length >= 4;
     }, 120_000);
-    const verify = spawnSync(
-      'npm',
-      [
-        'run',
-        '--silent',
-        'verify',
-        '--',
-        '--agent',
-        `${agent}/k8s-app-monitor-agent/`,
-        '--zipkin',
-        serviceUrl('istio-system', 'zipkin', 9411),
-        '--prometheus',
-        serviceUrl('istio-system', 'prometheus', 9090),
-      ],
-      { cwd: ROOT, encoding: 'utf8', timeout: 300_000 },
-    );
-    console.log(`npm run verify (cluster, the Helm release):\n${verify.stdout}${verify.stderr}`);
-    expect(verify.status).toBe(0);
+    verifyThrough(`${agent}/k8s-app-monitor-agent/`, 'the Helm release');
     phases.mark('helm install, npm run verify');
   }, 600_000);
 
@@ -429,24 +416,7 @@ spec:
       throw new Error(`${error.message}; HTTPRoute conditions ${conditions}`);
     });
     await eventually(async () => (await get(agentPath, SHARED_HOST)).status === 200, 30_000);
-    const verify = spawnSync(
-      'npm',
-      [
-        'run',
-        '--silent',
-        'verify',
-        '--',
-        '--agent',
-        `${ingress}/k8s-app-monitor-agent/`,
-        '--zipkin',
-        serviceUrl('istio-system', 'zipkin', 9411),
-        '--prometheus',
-        serviceUrl('istio-system', 'prometheus', 9090),
-      ],
-      { cwd: ROOT, encoding: 'utf8', timeout: 300_000 },
-    );
-    console.log(`npm run verify (cluster, through the Gateway API HTTPRoute):\n${verify.stdout}${verify.stderr}`);
-    expect(verify.status).toBe(0);
+    verifyThrough(`${ingress}/k8s-app-monitor-agent/`, 'through the Gateway API HTTPRoute');
     phases.mark('Gateway API HTTPRoute through Traefik, npm run verify');
   }, 600_000);
 
