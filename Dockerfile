@@ -41,8 +41,8 @@ USER 65532:65532
 # preloaded before the app, the young generation bounded), which a test checks these match.
 FROM runtime AS k8s-app-monitor-test
 EXPOSE 3000 9464
-CMD ["--max-semi-space-size=8", "--import", "./dist/monitor-test/instrumentation.js", "./dist/monitor-test/main.js"]
+CMD ["--max-semi-space-size=8", "--heap-growing-percent=10", "--import", "./dist/monitor-test/instrumentation.js", "./dist/monitor-test/main.js"]
 
 FROM runtime AS k8s-app-monitor-agent
 EXPOSE 8888 9465
-CMD ["--max-semi-space-size=8", "--import", "./dist/monitor-agent/instrumentation.js", "./dist/monitor-agent/main.js"]
+CMD ["--max-semi-space-size=8", "--heap-growing-percent=10", "--import", "./dist/monitor-agent/instrumentation.js", "./dist/monitor-agent/main.js"]

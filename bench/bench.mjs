@@ -33,15 +33,21 @@ const SCENARIOS = [
     },
   },
   // A lever under trial, paired with scenario 1 in every round: scenario 1 with more environment
-  // (BENCH_VARIANT_ENV='{"NODE_OPTIONS":"--max-semi-space-size=8"}') and/or from another build of
-  // the code at the repository root (BENCH_VARIANT_DIST=dist-variant). Absent unless one is set.
-  ...(process.env.BENCH_VARIANT_ENV || process.env.BENCH_VARIANT_DIST
+  // (BENCH_VARIANT_ENV='{"OTEL_BSP_MAX_EXPORT_BATCH_SIZE":"128"}'), more node flags after the
+  // shipped ones (BENCH_VARIANT_NODE_ARGS='["--heap-growing-percent=10"]': V8 flags that
+  // NODE_OPTIONS refuses) and/or from another build of the code at the repository root
+  // (BENCH_VARIANT_DIST=dist-variant). Absent unless one is set.
+  ...(process.env.BENCH_VARIANT_ENV || process.env.BENCH_VARIANT_DIST || process.env.BENCH_VARIANT_NODE_ARGS
     ? [
         {
           id: 'test-variant',
-          label: `1v. scenario 1 with ${[process.env.BENCH_VARIANT_ENV, process.env.BENCH_VARIANT_DIST].filter(Boolean).join(' from ')}`,
+          label: `1v. scenario 1 with ${[process.env.BENCH_VARIANT_ENV, process.env.BENCH_VARIANT_NODE_ARGS, process.env.BENCH_VARIANT_DIST].filter(Boolean).join(' from ')}`,
           async start(sink) {
-            const test = await startService('monitor-test', sink, { env: JSON.parse(process.env.BENCH_VARIANT_ENV ?? '{}'), dist: process.env.BENCH_VARIANT_DIST ?? 'dist' });
+            const test = await startService('monitor-test', sink, {
+              env: JSON.parse(process.env.BENCH_VARIANT_ENV ?? '{}'),
+              nodeArgs: JSON.parse(process.env.BENCH_VARIANT_NODE_ARGS ?? '[]'),
+              dist: process.env.BENCH_VARIANT_DIST ?? 'dist',
+            });
             return { servers: [test.child], watch: test.child, ready: test.ready, url: `${test.url}/metrics` };
           },
         },

@@ -3,6 +3,7 @@ import type Koa from 'koa';
 import { APP_NAME_RULE, isAppName, openapi, type Metric } from '../shared/api/metric.js';
 import type { Logger } from '../shared/logger.js';
 import { buildKoaApp } from '../shared/http/koa-app.js';
+import { usePagePolicy } from '../shared/http/security-headers.js';
 import type { Readiness } from '../shared/http/probes.js';
 import type { StaticFiles } from '../shared/http/static-files.js';
 import type { ServiceMetrics } from '../shared/telemetry/metrics.js';
@@ -72,6 +73,7 @@ export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa
   });
   router.get('/api.html', (ctx) => {
     ctx.type = 'html';
+    usePagePolicy(ctx);
     ctx.body = apiPage;
   });
   router.get('/api.css', (ctx) => staticFiles.send(ctx, 'api.css'));

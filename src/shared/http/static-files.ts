@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import type { Context } from 'koa';
+import { usePagePolicy } from './security-headers.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -75,6 +76,8 @@ export function loadStaticFiles(dir: string): StaticFiles {
       ctx.set('Cache-Control', maxAgeSeconds > 0 ? `public, max-age=${maxAgeSeconds}` : 'no-cache');
       ctx.etag = file.etag;
       ctx.type = file.type;
+      // Before the 304 too: a cache updates a stored page's headers from its 304.
+      if (file.type.startsWith('text/html')) usePagePolicy(ctx);
       ctx.status = 200;
       if (ctx.fresh) {
         ctx.status = 304;

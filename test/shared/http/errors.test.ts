@@ -5,7 +5,7 @@ import { silentLogger } from '../../../src/shared/logger.js';
 import { buildKoaApp } from '../../../src/shared/http/koa-app.js';
 import { readVersionInfo } from '../../../src/shared/version-info.js';
 import { Readiness } from '../../../src/shared/http/probes.js';
-import { CONTENT_SECURITY_POLICY } from '../../../src/shared/http/security-headers.js';
+import { API_CONTENT_SECURITY_POLICY } from '../../../src/shared/http/security-headers.js';
 import { createServiceMetrics } from '../../../src/shared/telemetry/metrics.js';
 
 /** An app whose one route sets response headers, then fails. */
@@ -30,7 +30,7 @@ describe('error responses', () => {
     expect(res.body).toEqual({ error: status === 500 ? 'Internal Server Error' : 'Too Many Requests', message });
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     for (const name of ['cache-control', 'etag', 'content-encoding', 'x-partial']) expect(res.headers[name], name).toBeUndefined();
-    expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    expect(res.headers['content-security-policy']).toBe(API_CONTENT_SECURITY_POLICY);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['retry-after']).toBe(status === 429 ? '5' : undefined);
   });

@@ -7,7 +7,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/monitor-test/app.js';
 import { answerClientError } from '../../../src/shared/http/protocol-errors.js';
-import { CONTENT_SECURITY_POLICY } from '../../../src/shared/http/security-headers.js';
+import { API_CONTENT_SECURITY_POLICY } from '../../../src/shared/http/security-headers.js';
 import { listen, type Listening } from '../../../src/shared/server.js';
 import { monitorTestFixture } from '../../helpers/fixtures.js';
 
@@ -43,7 +43,7 @@ function expectJsonError(answer: RawAnswer, status: number, body: { error: strin
   expect(answer.status).toBe(status);
   expect(answer.body).toEqual(body);
   expect(answer.headers['content-type']).toBe('application/json');
-  expect(answer.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+  expect(answer.headers['content-security-policy']).toBe(API_CONTENT_SECURITY_POLICY);
   expect(answer.headers['x-content-type-options']).toBe('nosniff');
   expect(answer.headers.connection).toBe('close');
 }

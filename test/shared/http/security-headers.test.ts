@@ -5,7 +5,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp as createAgent } from '../../../src/monitor-agent/app.js';
 import { createApp as createTest } from '../../../src/monitor-test/app.js';
-import { CONTENT_SECURITY_POLICY, PLOTLY_STYLE_HASHES } from '../../../src/shared/http/security-headers.js';
+import { API_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY, PLOTLY_STYLE_HASHES } from '../../../src/shared/http/security-headers.js';
 import { monitorAgentFixture, monitorTestFixture } from '../../helpers/fixtures.js';
 
 const directives = Object.fromEntries(CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
@@ -37,19 +37,39 @@ describe('security headers', () => {
     const { config, deps } = monitorTestFixture();
     return request(createTest(config, deps).callback());
   };
-  it.each([
+  // A cache updates a stored page's headers from its 304, so the 304 must carry the page's policy.
+  const revalidated = async (path: string) => {
+    const { headers } = await agent().get(path);
+    const res = await agent().get(path).set('If-None-Match', headers.etag!);
+    expect(res.status).toBe(304);
+    return res;
+  };
+  const pages = [
     ['agent page', () => agent().get('/k8s-app-monitor-agent/')],
-    ['agent data', () => agent().get('/api/metrics')],
-    ['agent 404', () => agent().get('/nope')],
+    ['agent page, revalidated (304)', () => revalidated('/k8s-app-monitor-agent/')],
+    ['service graph page', () => agent().get('/k8s-app-monitor-agent/servicegraph')],
     ['test API page', () => test().get('/api.html')],
+  ] as const;
+  const others = [
+    ['agent data', () => agent().get('/api/metrics')],
+    ['agent chart SVG', () => agent().get('/k8s-app-monitor-agent/chart.svg')],
+    ['agent script', () => agent().get('/k8s-app-monitor-agent/assets/chart.js')],
+    ['agent 404', () => agent().get('/nope')],
     ['test JSON', () => test().get('/metrics')],
     ['test 405', () => test().post('/metrics')],
     ['probe', () => test().get('/healthz')],
-  ])('are on every response: %s', async (_name, send) => {
+  ] as const;
+  it.each([...pages, ...others])('are on every response: %s', async (name, send) => {
     const res = await send();
-    expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    const isPage = pages.some(([page]) => page === name);
+    if (isPage) expect(res.headers['content-type'] ?? 'text/html (304)').toMatch(/^text\/html/);
+    expect(res.headers['content-security-policy']).toBe(isPage ? CONTENT_SECURITY_POLICY : API_CONTENT_SECURITY_POLICY);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('let nothing load or frame a response that is not a page', () => {
+    expect(API_CONTENT_SECURITY_POLICY).toBe("default-src 'none'; frame-ancestors 'none'");
   });
 });
