@@ -38,7 +38,8 @@ COPY package.json ./
 USER 65532:65532
 
 # The image's entrypoint is node; the command line is src/shared/node-command.ts's (tracing
-# preloaded before the app, the young generation bounded), which a test checks these match.
+# preloaded before the app, the young generation bounded, the old one grown by 10% at a time),
+# which a test checks these match.
 FROM runtime AS k8s-app-monitor-test
 EXPOSE 3000 9464
 CMD ["--max-semi-space-size=8", "--heap-growing-percent=10", "--import", "./dist/monitor-test/instrumentation.js", "./dist/monitor-test/main.js"]
