@@ -56,29 +56,41 @@ function summarise(profile, fromUs, toUs, requests) {
   return { busyUsPerRequest: busy / requests, categories: rows(byCategory, 20), functions: rows(byFunction, 15) };
 }
 
+/** What BENCH_PROFILE can name: each starts its server (the profiled one with `nodeArgs`) and says what to load. */
+const TARGETS = {
+  test: {
+    label: 'monitor-test GET /metrics, everything on',
+    async start(sink, nodeArgs) {
+      const server = await startService('monitor-test', sink.url, { nodeArgs });
+      return { server, url: `${server.url}/metrics` };
+    },
+  },
+  bare: {
+    label: 'bare Koa GET /metrics, no telemetry',
+    async start(_sink, nodeArgs) {
+      const port = await freePort();
+      const server = { child: start(process.execPath, [...nodeArgs, 'bench/bare-koa.mjs'], { PORT: String(port) }), ready: `http://127.0.0.1:${port}/readyz` };
+      return { server, url: `http://127.0.0.1:${port}/metrics` };
+    },
+  },
+  'agent-png': {
+    label: 'monitor-agent GET /chart.png, everything on',
+    async start(sink, nodeArgs) {
+      const upstream = await startService('monitor-test', sink.url);
+      await waitReady(upstream.ready);
+      const server = await startService('monitor-agent', sink.url, { nodeArgs, env: { SERVICE_NAME: '127.0.0.1', APP_PORT: String(upstream.port) } });
+      return { server, upstream, url: `${server.url}/k8s-app-monitor-agent/chart.png` };
+    },
+  },
+};
+
 async function main() {
   requireWrk();
   const sink = await startSpanSink();
   const dir = mkdtempSync(join(tmpdir(), 'k8s-app-monitor-profile-'));
-  const target = process.env.BENCH_PROFILE ?? 'test';
-  if (!['test', 'bare', 'agent-png'].includes(target)) throw new Error(`BENCH_PROFILE: test, bare or agent-png, got ${JSON.stringify(target)}`);
-  const profiled = { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] };
-  let upstream;
-  let server;
-  let url;
-  if (target === 'test') {
-    server = await startService('monitor-test', sink.url, profiled);
-    url = `${server.url}/metrics`;
-  } else if (target === 'bare') {
-    const port = await freePort();
-    server = { child: start(process.execPath, [...profiled.nodeArgs, 'bench/bare-koa.mjs'], { PORT: String(port) }), ready: `http://127.0.0.1:${port}/readyz` };
-    url = `http://127.0.0.1:${port}/metrics`;
-  } else {
-    upstream = await startService('monitor-test', sink.url);
-    await waitReady(upstream.ready);
-    server = await startService('monitor-agent', sink.url, { ...profiled, env: { SERVICE_NAME: '127.0.0.1', APP_PORT: String(upstream.port) } });
-    url = `${server.url}/k8s-app-monitor-agent/chart.png`;
-  }
+  const target = TARGETS[process.env.BENCH_PROFILE ?? 'test'];
+  if (!target) throw new Error(`BENCH_PROFILE: ${Object.keys(TARGETS).join(', ')}; got ${JSON.stringify(process.env.BENCH_PROFILE)}`);
+  const { server, url, upstream } = await target.start(sink, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   await waitReady(server.ready);
   wrk(url, 32, 3);
   const loadStart = performance.now();
@@ -93,9 +105,7 @@ async function main() {
   // The profile's clock ends at the exit: count back from there to the measured window.
   const toProfileUs = (ms) => profile.endTime - (exitedAt - ms) * 1000;
   const { busyUsPerRequest, categories, functions } = summarise(profile, toProfileUs(loadStart), toProfileUs(loadEnd), load.requests);
-  console.log(
-    `${{ test: 'monitor-test GET /metrics, everything on', bare: 'bare Koa GET /metrics, no telemetry', 'agent-png': 'monitor-agent GET /chart.png, everything on' }[target]}, 32 connections, ${SECONDS} s: ${load.rps.toFixed(0)} req/s, ${busyUsPerRequest.toFixed(0)} µs of CPU per request (profile: ${dir})\n`,
-  );
+  console.log(`${target.label}, 32 connections, ${SECONDS} s: ${load.rps.toFixed(0)} req/s, ${busyUsPerRequest.toFixed(0)} µs of CPU per request (profile: ${dir})\n`);
   console.log(`| where the time goes (self time) | share | µs per request |\n| --- | --- | --- |\n${categories}\n`);
   console.log(`| top functions (self time) | share | µs per request |\n| --- | --- | --- |\n${functions}`);
 }

@@ -6,9 +6,9 @@
  * - `--max-semi-space-size=8` bounds V8's young generation: on Node 24 it otherwise grows under
  *   load until peak RSS is ~60-75 MB higher (docs/performance.md);
  * - `--heap-growing-percent=10` lets V8's old generation grow by 10% between full collections
- *   rather than by the factor its heuristics pick (1.1–4×), so dead spans and buffers promoted under load do
- *   not pile up: peak RSS 127–140 → 113–118 MB at 0.96–0.98 of the CPU per request (paired, bench/).
- *   A V8 flag NODE_OPTIONS refuses, so it is on the command line.
+ *   rather than by the factor its heuristics pick (1.1–4×), so dead spans and buffers promoted
+ *   under load do not pile up: peak RSS 127–140 → 113–118 MB at 0.96–0.98 of the CPU per request
+ *   (paired, bench/). A V8 flag NODE_OPTIONS refuses, so it is on the command line.
  */
 export type ServiceDir = 'monitor-test' | 'monitor-agent';
 

@@ -15,6 +15,8 @@ const TYPES: Record<string, string> = {
 
 interface StaticFile {
   type: string;
+  /** An HTML page: answered with the pages' Content-Security-Policy. */
+  page: boolean;
   etag: string;
   /** The bytes, in memory unless the file is large and has a compressed copy (see below). */
   identity?: Buffer;
@@ -58,6 +60,7 @@ export function loadStaticFiles(dir: string): StaticFiles {
     const gzip = readIfExists(`${path}.gz`);
     files.set(relative(dir, path).split('\\').join('/'), {
       type,
+      page: type.startsWith('text/html'),
       identity: (br || gzip) && identity.length > STREAM_FROM_DISK_BYTES ? undefined : identity,
       path,
       size: identity.length,
@@ -77,7 +80,7 @@ export function loadStaticFiles(dir: string): StaticFiles {
       ctx.etag = file.etag;
       ctx.type = file.type;
       // Before the 304 too: a cache updates a stored page's headers from its 304.
-      if (file.type.startsWith('text/html')) usePagePolicy(ctx);
+      if (file.page) usePagePolicy(ctx);
       ctx.status = 200;
       if (ctx.fresh) {
         ctx.status = 304;
