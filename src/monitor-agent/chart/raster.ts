@@ -99,6 +99,7 @@ function createPalette() {
 }
 
 const rowBytes = (width: number): number => width + 1;
+const fillBytes = Uint8Array.prototype.fill;
 
 /**
  * Canvases are reused: a fresh 400 KB buffer per chart kept V8's collector busy (22% of the
@@ -160,10 +161,12 @@ export function createRasterizer(font: ChartFont) {
     if (left >= right || top >= bottom) return;
     canvas.breaks.push(left, right);
     canvas.rowBreaks.push(top, bottom);
-    for (let y = top; y < bottom; y++) {
-      const start = y * rowBytes(canvas.width) + 1;
-      canvas.rows.fill(colour, start + left, start + right);
-    }
+    const stride = rowBytes(canvas.width);
+    // A full-width rectangle (the background) as one fill over its rows' filter bytes too: draw()
+    // writes those last. Other rows through TypedArray's fill, not Buffer's, which validates its
+    // arguments in JavaScript first (`_fill`: ~38 µs a chart over ~1,700 calls in a profile).
+    if (left === 0 && right === canvas.width) fillBytes.call(canvas.rows, colour, top * stride, bottom * stride);
+    else for (let y = top; y < bottom; y++) fillBytes.call(canvas.rows, colour, y * stride + 1 + left, y * stride + 1 + right);
   }
 
   function drawText(canvas: Canvas, shape: TextShape): void {
@@ -224,7 +227,6 @@ export function createRasterizer(font: ChartFont) {
       const [first] = drawing.shapes;
       const covered = first?.kind === 'rect' && first.x <= 0 && first.y <= 0 && first.x + first.width >= width && first.y + first.height >= height;
       if (!covered) canvas.rows.fill(WHITE);
-      for (let y = 0; y < height; y++) canvas.rows[y * rowBytes(width)] = 0;
       for (const shape of drawing.shapes) {
         if (shape.kind === 'rect') fillRect(canvas, shape.x, shape.y, shape.x + shape.width, shape.y + shape.height, palette.solid(shape.fill));
         else if (shape.kind === 'line') {
@@ -234,6 +236,8 @@ export function createRasterizer(font: ChartFont) {
           fillRect(canvas, x0, y0, Math.max(x1, x0 + 1), Math.max(y1, y0 + 1), palette.solid(shape.stroke));
         } else drawText(canvas, shape);
       }
+      // The filter bytes last: a full-width rectangle paints over them (no shape reads them).
+      for (let y = 0; y < height; y++) canvas.rows[y * rowBytes(width)] = 0;
       canvas.palette = palette.bytes();
       canvas.breaks = [...new Set(canvas.breaks)].sort((a, b) => a - b);
       return canvas;
