@@ -12,7 +12,11 @@
  */
 export type ServiceDir = 'monitor-test' | 'monitor-agent';
 
-/** The V8 flags every service runs with; the bench gives bare Koa the same, so they compare alike. */
+/**
+ * The V8 flags every service runs with; bench/bench.mjs runs bare Koa's memory floor with them too
+ * (through dist/, which knip does not follow: hence @public).
+ * @public
+ */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=10'] as const;
 
 /** The node arguments of a service built into `dist` (a path, `./dist` from the repository root); `extra` flags go before the preload. */

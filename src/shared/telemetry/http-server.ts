@@ -1,6 +1,6 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Middleware } from 'koa';
-import { logAccess } from '../http/access-log.js';
+import { accessLog } from '../http/access-log.js';
 import { statusOf } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import { matchedRoute, UNMATCHED_ROUTE } from '../http/route.js';
@@ -19,6 +19,7 @@ const tracer = trace.getTracer('k8s-app-monitor');
  * user can look the request up.
  */
 export function serverTelemetry(metrics: ServiceMetrics, logger: Logger): Middleware {
+  const logAccess = accessLog(logger);
   return async function observeRequest(ctx, next) {
     const start = performance.now();
     const method = methodLabel(ctx.method);
@@ -52,7 +53,7 @@ export function serverTelemetry(metrics: ServiceMetrics, logger: Logger): Middle
       const routeLabel = route ?? UNMATCHED_ROUTE;
       observeDuration(metrics.httpServerDuration, { http_request_method: method, http_route: routeLabel, http_response_status_code: status }, durationMs / 1000, sampledTraceIds(span));
       // Logged here, after the span's context has closed, so the ids are passed, not mixed in.
-      logAccess(logger, ctx, { route: routeLabel, status, durationMs, ids });
+      logAccess(ctx, { route: routeLabel, status, durationMs, ids });
     }
   };
 }
