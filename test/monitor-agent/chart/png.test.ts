@@ -23,6 +23,9 @@ function idat(png: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
+/** The filter bytes of a canvas's rows, as a set: [0] when every row is unfiltered, as png.ts declares. */
+const filterBytes = ({ rows, width, height }: { rows: Buffer; width: number; height: number }) => [...new Set(Array.from({ length: height }, (_, y) => rows[y * (width + 1)]))];
+
 /** A pseudo-random sample (fixed seed), large and small values, some fields absent. */
 function sample(seed: number): Sample {
   let state = seed;
@@ -54,6 +57,7 @@ describe('encodePng', () => {
       const canvas = rasterizer.draw(barChart(sample(seed), font.width));
       const png = encodePng(canvas);
       expect(inflateSync(idat(png)).equals(canvas.rows), `seed ${seed}`).toBe(true);
+      expect(filterBytes(canvas), `seed ${seed}`).toEqual([0]);
       rasterizer.release(canvas);
     }
   });
@@ -62,6 +66,8 @@ describe('encodePng', () => {
     for (const message of ['', 'x', 'upstream answered 502 '.repeat(20)]) {
       const canvas = rasterizer.draw(errorChart(502, message, font.width));
       expect(inflateSync(idat(encodePng(canvas))).equals(canvas.rows)).toBe(true);
+      // Their background is not palette index 0, and its one fill runs over the filter bytes.
+      expect(filterBytes(canvas)).toEqual([0]);
       rasterizer.release(canvas);
     }
   });
