@@ -28,15 +28,26 @@ async function bareKoa(nodeArgs, env) {
   return { servers: [server], watch: server, ready: `http://127.0.0.1:${port}/readyz`, url: `http://127.0.0.1:${port}/metrics` };
 }
 
+/** monitor-test's GET /metrics as a scenario, started with startService's options (env, nodeArgs, dist). */
+async function monitorTest(sink, options) {
+  const test = await startService('monitor-test', sink, options);
+  return { servers: [test.child], watch: test.child, ready: test.ready, url: `${test.url}/metrics`, metrics: test.metrics };
+}
+
+/** The agent in front of its own monitor-test, loaded at `path`; both services' CPU is counted. */
+async function agentBeforeTest(sink, path) {
+  const test = await startService('monitor-test', sink);
+  await waitReady(test.ready);
+  const agent = await startService('monitor-agent', sink, { env: { SERVICE_NAME: '127.0.0.1', APP_PORT: String(test.port) } });
+  return { servers: [test.child, agent.child], watch: agent.child, also: test.child, ready: agent.ready, url: `${agent.url}${path}` };
+}
+
 /** Each scenario starts its servers and returns the URL to load and the process to watch. */
 const SCENARIOS = [
   {
     id: 'test-full',
     label: '1. monitor-test GET /metrics, everything on (100% traces to Zipkin, metrics, access logs)',
-    async start(sink) {
-      const test = await startService('monitor-test', sink);
-      return { servers: [test.child], watch: test.child, ready: test.ready, url: `${test.url}/metrics`, metrics: test.metrics };
-    },
+    start: (sink) => monitorTest(sink),
   },
   // A lever under trial, paired with scenario 1 in every round: scenario 1 with more environment
   // (BENCH_VARIANT_ENV='{"OTEL_BSP_MAX_EXPORT_BATCH_SIZE":"128"}'), more node flags after the
@@ -48,24 +59,19 @@ const SCENARIOS = [
         {
           id: 'test-variant',
           label: `1v. scenario 1 with ${[process.env.BENCH_VARIANT_ENV, process.env.BENCH_VARIANT_NODE_ARGS, process.env.BENCH_VARIANT_DIST].filter(Boolean).join(' from ')}`,
-          async start(sink) {
-            const test = await startService('monitor-test', sink, {
+          start: (sink) =>
+            monitorTest(sink, {
               env: JSON.parse(process.env.BENCH_VARIANT_ENV ?? '{}'),
               nodeArgs: JSON.parse(process.env.BENCH_VARIANT_NODE_ARGS ?? '[]'),
               dist: process.env.BENCH_VARIANT_DIST ?? 'dist',
-            });
-            return { servers: [test.child], watch: test.child, ready: test.ready, url: `${test.url}/metrics` };
-          },
+            }),
         },
       ]
     : []),
   {
     id: 'test-sdk-disabled',
     label: '2. the same with OTEL_SDK_DISABLED=true',
-    async start(sink) {
-      const test = await startService('monitor-test', sink, { env: { OTEL_SDK_DISABLED: 'true' } });
-      return { servers: [test.child], watch: test.child, ready: test.ready, url: `${test.url}/metrics` };
-    },
+    start: (sink) => monitorTest(sink, { env: { OTEL_SDK_DISABLED: 'true' } }),
   },
   // The floor of any design that keeps the request's telemetry out of this process (Istio's sidecar
   // making the span and the access line): no span, no access line (LOG_LEVEL=warn drops the info
@@ -73,10 +79,7 @@ const SCENARIOS = [
   {
     id: 'test-no-request-telemetry',
     label: '2b. the same with no span and no access line (OTEL_SDK_DISABLED=true, LOG_LEVEL=warn)',
-    async start(sink) {
-      const test = await startService('monitor-test', sink, { env: { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' } });
-      return { servers: [test.child], watch: test.child, ready: test.ready, url: `${test.url}/metrics` };
-    },
+    start: (sink) => monitorTest(sink, { env: { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' } }),
   },
   {
     id: 'stock',
@@ -101,22 +104,12 @@ const SCENARIOS = [
   {
     id: 'agent-full',
     label: '5. agent chart data (/api/metrics → monitor-test), everything on',
-    async start(sink) {
-      const test = await startService('monitor-test', sink);
-      await waitReady(test.ready);
-      const agent = await startService('monitor-agent', sink, { env: { SERVICE_NAME: '127.0.0.1', APP_PORT: String(test.port) } });
-      return { servers: [test.child, agent.child], watch: agent.child, also: test.child, ready: agent.ready, url: `${agent.url}/k8s-app-monitor-agent/api/metrics` };
-    },
+    start: (sink) => agentBeforeTest(sink, '/k8s-app-monitor-agent/api/metrics'),
   },
   {
     id: 'agent-png',
     label: '7. agent chart PNG (/chart.png → monitor-test, composed from resvg-rasterised glyphs), everything on',
-    async start(sink) {
-      const test = await startService('monitor-test', sink);
-      await waitReady(test.ready);
-      const agent = await startService('monitor-agent', sink, { env: { SERVICE_NAME: '127.0.0.1', APP_PORT: String(test.port) } });
-      return { servers: [test.child, agent.child], watch: agent.child, also: test.child, ready: agent.ready, url: `${agent.url}/k8s-app-monitor-agent/chart.png` };
-    },
+    start: (sink) => agentBeforeTest(sink, '/k8s-app-monitor-agent/chart.png'),
   },
   ...[
     ['page', '6a. chart page HTML', '/k8s-app-monitor-agent/', {}],
@@ -201,8 +194,8 @@ async function main() {
   // Bare Koa too, with the services' V8 flags: the peak of the same JSON with no telemetry at all,
   // on the same runtime settings, is the floor under the services' own.
   const longRuns = {
-    'test-full': () => SCENARIOS.find((s) => s.id === 'test-full').start(sink),
-    'agent-full': () => SCENARIOS.find((s) => s.id === 'agent-full').start(sink),
+    'test-full': () => monitorTest(sink),
+    'agent-full': () => agentBeforeTest(sink, '/k8s-app-monitor-agent/api/metrics'),
     "bare Koa with the services' V8 flags": () => bareKoa(SERVICE_NODE_FLAGS, {}),
   };
   const long = {};
