@@ -11,7 +11,6 @@ import { hostname } from 'node:os';
 import { context, trace } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { createSimulation } from '../dist/monitor-test/simulation.js';
-import { silentLogger } from '../dist/shared/logger.js';
 import { matchedRoute, UNMATCHED_ROUTE } from '../dist/shared/http/route.js';
 import { serverTelemetry } from '../dist/shared/telemetry/http-server.js';
 import { createServiceMetrics, methodLabel, observeDuration } from '../dist/shared/telemetry/metrics.js';
@@ -28,7 +27,7 @@ router.get('/readyz', (ctx) => {
 });
 const app = new Koa();
 const metrics = createServiceMetrics();
-if (process.env.BENCH_SPANS === 'hand') app.use(serverTelemetry(metrics, silentLogger()));
+if (process.env.BENCH_SPANS === 'hand') app.use(serverTelemetry(metrics, undefined));
 if (process.env.BENCH_SPANS === 'library') {
   app.use(async function nameRouteAndObserve(ctx, next) {
     const start = performance.now();

@@ -5,7 +5,7 @@ import type { Logger } from '../shared/logger.js';
 import { buildKoaApp } from '../shared/http/koa-app.js';
 import type { Readiness } from '../shared/http/probes.js';
 import type { StaticFiles } from '../shared/http/static-files.js';
-import { sampledTraceId } from '../shared/telemetry/trace-ids.js';
+import { inboundSampledTraceId, sampledTraceId } from '../shared/telemetry/trace-ids.js';
 import type { ServiceMetrics } from '../shared/telemetry/metrics.js';
 import type { VersionInfo } from '../shared/version-info.js';
 import { forwardedHeaders } from '../shared/telemetry/propagation.js';
@@ -79,8 +79,9 @@ export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): K
     });
     router.get(`${base}/api/metrics`, async (ctx) => {
       ctx.set('Cache-Control', 'no-store');
-      // The sample's trace in Zipkin: agent SERVER span → CLIENT span → monitor-test SERVER span.
-      const traceId = sampledTraceId();
+      // The sample's trace in Zipkin: agent SERVER span → CLIENT span → monitor-test SERVER span,
+      // or, with no tracer here, the sidecars' spans of the trace the request came in with.
+      const traceId = sampledTraceId() ?? inboundSampledTraceId(ctx.headers);
       if (traceUrlBase && traceId) ctx.set('X-Trace-Url', new URL(`zipkin/traces/${traceId}`, traceUrlBase).href);
       ctx.body = await sampleFor(ctx)();
     });
@@ -89,5 +90,5 @@ export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): K
     addServiceGraphRoutes(router, base, deps.serviceGraph, staticFiles);
   }
 
-  return buildKoaApp({ ...deps, router });
+  return buildKoaApp({ ...deps, router, accessLog: config.accessLog });
 }

@@ -78,5 +78,5 @@ export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa
   });
   router.get('/api.css', (ctx) => staticFiles.send(ctx, 'api.css'));
 
-  return buildKoaApp({ ...deps, router });
+  return buildKoaApp({ ...deps, router, accessLog: config.accessLog });
 }

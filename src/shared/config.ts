@@ -54,6 +54,14 @@ function readEnum<T extends string>(env: Env, name: string, fallback: T, allowed
   return value as T;
 }
 
+/** `true` or `false` (any case). */
+function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const value = raw(env, name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (value !== 'true' && value !== 'false') throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw(env, name))}`);
+  return value === 'true';
+}
+
 /** An absolute http(s) URL, or undefined when unset. */
 export function readHttpUrl(env: Env, name: string): URL | undefined {
   const value = raw(env, name);
@@ -91,6 +99,11 @@ export interface CommonConfig {
   /** The admin port serving Prometheus metrics; never the public one. */
   readonly metricsPort: number;
   readonly logLevel: LogLevel;
+  /**
+   * One access line per request (at info). False where a proxy in front writes it instead: the
+   * Istio sidecar in k8s/overlays/istio-mesh-telemetry, which also makes the spans.
+   */
+  readonly accessLog: boolean;
   /** After a stop signal, how long readiness fails while the listener still serves, before the drain. */
   readonly shutdownDelayMs: number;
   /** Bounds the drain, and again the span flush after it. */
@@ -137,6 +150,7 @@ export function readCommonConfig(env: Env, defaultMetricsPort: number): CommonCo
   return {
     metricsPort: readPort(env, 'METRICS_PORT', defaultMetricsPort),
     logLevel: readEnum(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    accessLog: readBoolean(env, 'ACCESS_LOG', true),
     shutdownDelayMs: readInteger(env, 'SHUTDOWN_DELAY_MS', 0, { min: 0, max: 600_000 }),
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
     listenHost: raw(env, 'LISTEN_HOST'),

@@ -25,6 +25,7 @@ export const EQUIVALENT_VALUES = [
   { kustomization: 'k8s/overlays/ingress-host', components: [], values: [`${CHART}/ci/ingress-host-values.yaml`], what: 'ingress.method=host' },
   { kustomization: 'k8s/overlays/gateway', components: [], values: [`${CHART}/ci/gateway-values.yaml`], what: 'gateway.enabled=true' },
   { kustomization: 'k8s/overlays/istio', components: [], values: [`${CHART}/ci/istio-values.yaml`], what: 'istio.enabled=true' },
+  { kustomization: 'k8s/overlays/istio-mesh-telemetry', components: [], values: [`${CHART}/ci/istio-mesh-telemetry-values.yaml`], what: 'istio.requestTelemetry=mesh' },
   { kustomization: 'k8s/base', components: ['k8s/components/monitoring'], values: [`${CHART}/ci/monitoring-values.yaml`], what: 'monitoring.*.enabled=true' },
 ] as const satisfies readonly { kustomization: string; components: readonly string[]; values: readonly string[]; what: string }[];
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ALL_IN_ONE } from '../../scripts/render-all-in-one.mjs';
-import { named, ofKind, parseObjects, ROOT } from './objects.js';
+import { kustomize, named, ofKind, parseObjects, ROOT } from './objects.js';
 import { requireTool } from '../helpers/tools.js';
 import { SIDECAR_METRICS_PORT, SIDECAR_METRICS_PORT_NAME } from './policies.js';
 
@@ -31,6 +31,17 @@ describe.skipIf(!istioctl)('istioctl on the all-in-one manifest', () => {
     const result = run('analyze', '--use-kube=false', '--failure-threshold', 'Warning', ALL_IN_ONE);
     expect(result.stdout + result.stderr).toMatch(/No validation issues found|✔/);
     expect(result.status).toBe(0);
+  });
+
+  it('validates and analyzes the mesh-telemetry overlay (access logs by the sidecars) the same way', () => {
+    const file = join(dir, 'mesh-telemetry.yaml');
+    writeFileSync(file, kustomize('k8s/overlays/istio-mesh-telemetry'));
+    const validated = run('validate', '-f', file);
+    expect(validated.stderr).not.toMatch(/error/i);
+    expect(validated.status).toBe(0);
+    const analyzed = run('analyze', '--use-kube=false', '--failure-threshold', 'Warning', file);
+    expect(analyzed.stdout + analyzed.stderr).toMatch(/No validation issues found|✔/);
+    expect(analyzed.status).toBe(0);
   });
 
   it('injects a sidecar into both Deployments (kube-inject -f, offline)', () => {

@@ -104,6 +104,25 @@ describe.skipIf(!hasKubectl)('the manifests', () => {
     }
   });
 
+  it('let the sidecars make the spans and access lines, and the services neither, in the mesh-telemetry overlay', () => {
+    const objects = builds['k8s/overlays/istio-mesh-telemetry'];
+    const [telemetry, ...others] = ofKind(objects, 'Telemetry');
+    expect(others).toEqual([]);
+    // Envoy's built-in file access log (the istio-proxy container's stdout), beside the sidecars' spans.
+    expect(telemetry!.spec).toEqual({ ...ofKind(builds['k8s/overlays/istio'], 'Telemetry')[0]!.spec, accessLogging: [{ providers: [{ name: 'envoy' }] }] });
+    for (const deployment of ofKind(objects, 'Deployment')) {
+      const env = Object.fromEntries((containers(deployment)[0].env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
+      expect(env, deployment.metadata.name).toMatchObject({ OTEL_SDK_DISABLED: 'true', ACCESS_LOG: 'false' });
+      expect(env).not.toHaveProperty('OTEL_TRACES_EXPORTER');
+      expect(env).not.toHaveProperty('OTEL_EXPORTER_ZIPKIN_ENDPOINT');
+      const inMesh = named(builds['k8s/overlays/istio'], 'Deployment', deployment.metadata.name)!;
+      expect(Object.keys(env).length, 'every other setting stays').toBe(containers(inMesh)[0].env.length);
+    }
+    // Everything but those settings is the istio overlay's.
+    const names = (list: K8sObject[]) => list.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    expect(names(objects)).toEqual(names(builds['k8s/overlays/istio']));
+  });
+
   it('name the images by the short SHA of a commit of this repository, and label the pods with it', () => {
     const tag = currentImageTag(ROOT);
     expect(tag).toMatch(/^[0-9a-f]{7,40}$/);

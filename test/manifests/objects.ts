@@ -18,7 +18,7 @@ export interface K8sObject {
   [key: string]: unknown;
 }
 
-export const KUSTOMIZATIONS = ['k8s/base', 'k8s/overlays/ingress-path', 'k8s/overlays/ingress-host', 'k8s/overlays/gateway', 'k8s/overlays/istio'] as const;
+export const KUSTOMIZATIONS = ['k8s/base', 'k8s/overlays/ingress-path', 'k8s/overlays/ingress-host', 'k8s/overlays/gateway', 'k8s/overlays/istio', 'k8s/overlays/istio-mesh-telemetry'] as const;
 
 export function parseObjects(text: string): K8sObject[] {
   return parseAllDocuments(text)

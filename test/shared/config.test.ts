@@ -44,6 +44,7 @@ describe('config readers', () => {
     expect(readCommonConfig({}, 9464)).toEqual({
       metricsPort: 9464,
       logLevel: 'info',
+      accessLog: true,
       shutdownDelayMs: 0,
       shutdownTimeoutMs: 10_000,
       listenHost: undefined,
@@ -51,6 +52,9 @@ describe('config readers', () => {
     });
     expect(readCommonConfig({ METRICS_PORT: '9100' }, 9464).metricsPort).toBe(9100);
     expect(() => readCommonConfig({ LOG_LEVEL: 'loud' }, 9464)).toThrow(/LOG_LEVEL must be one of fatal, error/);
+    expect(readCommonConfig({ ACCESS_LOG: 'False' }, 9464).accessLog).toBe(false);
+    expect(readCommonConfig({ ACCESS_LOG: 'true' }, 9464).accessLog).toBe(true);
+    expect(() => readCommonConfig({ ACCESS_LOG: 'off' }, 9464)).toThrow(/^ACCESS_LOG must be true or false, got "off"$/);
     expect(() => readCommonConfig({ SHUTDOWN_TIMEOUT_MS: 'soon' }, 9464)).toThrow(/SHUTDOWN_TIMEOUT_MS/);
     expect(() => readCommonConfig({ METRICS_PORT: '99999' }, 9464)).toThrow(/^METRICS_PORT must be between 1 and 65535/);
   });

@@ -50,6 +50,19 @@ describe('both services as real processes', () => {
     expect(typeof access[0].duration_ms).toBe('number');
   });
 
+  it('writes no access line with ACCESS_LOG=false (a sidecar writes it), and still logs the rest', async () => {
+    const test = await startMonitorTest({ ACCESS_LOG: 'false' });
+    expect((await fetch(`${test.url}/metrics/test-app`)).status).toBe(200);
+    await test.proc.stop();
+    const messages = test.proc
+      .output()
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages).not.toContain('request');
+    expect(messages).toContain('stopped');
+  });
+
   it('logs the upstream, Prometheus and Zipkin URLs at start-up without their credentials', async () => {
     const test = await startMonitorTest();
     const agent = await startMonitorAgent(test.port, {

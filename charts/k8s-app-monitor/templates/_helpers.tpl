@@ -58,6 +58,21 @@ labels:
   {{- end }}
 {{- end }}
 
+{{/* "true" when the sidecars make the request telemetry (istio.requestTelemetry=mesh), else empty. */}}
+{{- define "k8s-app-monitor.meshTelemetry" -}}
+{{- if and .Values.istio.enabled (eq .Values.istio.requestTelemetry "mesh") }}true{{ end }}
+{{- end }}
+
+{{/* With mesh telemetry, first (as istio/mesh-telemetry's patch puts them): no tracer, no access line. */}}
+{{- define "k8s-app-monitor.meshTelemetryEnv" -}}
+{{- if include "k8s-app-monitor.meshTelemetry" . }}
+- name: OTEL_SDK_DISABLED
+  value: "true"
+- name: ACCESS_LOG
+  value: "false"
+{{- end }}
+{{- end }}
+
 {{/* The environment both services share after their own settings, in the base's order. */}}
 {{- define "k8s-app-monitor.commonEnv" -}}
 - name: LOG_LEVEL
@@ -66,10 +81,12 @@ labels:
   value: {{ .Values.shutdownDelayMs | int | toString | quote }}
 - name: SHUTDOWN_TIMEOUT_MS
   value: {{ .Values.shutdownTimeoutMs | int | toString | quote }}
+{{- if not (include "k8s-app-monitor.meshTelemetry" .) }}
 - name: OTEL_TRACES_EXPORTER
   value: {{ .Values.tracing.exporter | quote }}
 - name: OTEL_EXPORTER_ZIPKIN_ENDPOINT
   value: {{ .Values.tracing.zipkinEndpoint | quote }}
+{{- end }}
 {{- with .Values.tracing.sampler }}
 - name: OTEL_TRACES_SAMPLER
   value: {{ . | quote }}

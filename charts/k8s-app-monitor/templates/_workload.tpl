@@ -89,6 +89,7 @@ spec:
             - name: http-metrics
               containerPort: {{ $s.metricsPort }}
           env:
+            {{- include "k8s-app-monitor.meshTelemetryEnv" $root | nindent 12 }}
             {{- .env | nindent 12 }}
             {{- include "k8s-app-monitor.commonEnv" $root | nindent 12 }}
             {{- with .moreEnv }}

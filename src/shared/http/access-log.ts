@@ -11,7 +11,7 @@ interface AccessLogEntry {
   ids: TraceIds | undefined;
 }
 
-type AccessLog = (ctx: Context, entry: AccessLogEntry) => void;
+export type AccessLog = (ctx: Context, entry: AccessLogEntry) => void;
 
 /**
  * One line per request: method, route template, path, status, duration, trace. Written by the

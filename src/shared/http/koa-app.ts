@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type Router from '@koa/router';
 import type { Logger } from '../logger.js';
+import { accessLog as accessLogWriter } from './access-log.js';
 import { serverTelemetry } from '../telemetry/http-server.js';
 import type { ServiceMetrics } from '../telemetry/metrics.js';
 import type { VersionInfo } from '../version-info.js';
@@ -16,6 +17,8 @@ export interface AppParts {
   metrics: ServiceMetrics;
   /** What GET /version answers. */
   version: VersionInfo;
+  /** Whether each request gets an access line (config's ACCESS_LOG). */
+  accessLog: boolean;
 }
 
 /**
@@ -25,7 +28,7 @@ export interface AppParts {
  * status; nothing above it throws), the read-only guard, routes. Few layers, on purpose: each
  * costs a promise and a closure per request (see bench/).
  */
-export function buildKoaApp({ logger, readiness, router, metrics, version }: AppParts): Koa {
+export function buildKoaApp({ logger, readiness, router, metrics, version, accessLog }: AppParts): Koa {
   router.get('/version', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = version;
@@ -36,7 +39,7 @@ export function buildKoaApp({ logger, readiness, router, metrics, version }: App
   app.on('error', (err: unknown) => logger.warn({ err }, 'response stream error'));
   app.use(securityHeaders());
   app.use(probes(readiness));
-  app.use(serverTelemetry(metrics, logger));
+  app.use(serverTelemetry(metrics, accessLog ? accessLogWriter(logger) : undefined));
   app.use(errorHandler(logger));
   app.use(acceptOnlyReads());
   app.use(router.routes());

@@ -1,8 +1,7 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Middleware } from 'koa';
-import { accessLog } from '../http/access-log.js';
+import type { AccessLog } from '../http/access-log.js';
 import { statusOf } from '../http/errors.js';
-import type { Logger } from '../logger.js';
 import { matchedRoute, UNMATCHED_ROUTE } from '../http/route.js';
 import { methodLabel, observeDuration, type ServiceMetrics } from './metrics.js';
 import { sampledTraceIds, traceIdsOf } from './trace-ids.js';
@@ -16,10 +15,9 @@ const tracer = trace.getTracer('k8s-app-monitor');
  * context is extracted with the global propagators (W3C and B3); a malformed header yields a new
  * trace, never an error. The span is named by route template (`GET /metrics/:appname`) once the
  * router has matched, and every response carries `traceresponse` (W3C Trace Context Level 2) so a
- * user can look the request up.
+ * user can look the request up. Without `logAccess` (ACCESS_LOG=false) no line is written.
  */
-export function serverTelemetry(metrics: ServiceMetrics, logger: Logger): Middleware {
-  const logAccess = accessLog(logger);
+export function serverTelemetry(metrics: ServiceMetrics, logAccess: AccessLog | undefined): Middleware {
   return async function observeRequest(ctx, next) {
     const start = performance.now();
     const method = methodLabel(ctx.method);
@@ -53,7 +51,7 @@ export function serverTelemetry(metrics: ServiceMetrics, logger: Logger): Middle
       const routeLabel = route ?? UNMATCHED_ROUTE;
       observeDuration(metrics.httpServerDuration, { http_request_method: method, http_route: routeLabel, http_response_status_code: status }, durationMs / 1000, sampledTraceIds(span));
       // Logged here, after the span's context has closed, so the ids are passed, not mixed in.
-      logAccess(ctx, { route: routeLabel, status, durationMs, ids });
+      logAccess?.(ctx, { route: routeLabel, status, durationMs, ids });
     }
   };
 }

@@ -18,7 +18,7 @@ function failingAfterHeaders(error: Error & { status?: number; expose?: boolean;
     ctx.set('X-Partial', 'yes');
     throw error;
   });
-  return request(buildKoaApp({ logger: silentLogger(), readiness: new Readiness(), router, metrics: createServiceMetrics(), version: readVersionInfo('test', {}) }).callback());
+  return request(buildKoaApp({ logger: silentLogger(), readiness: new Readiness(), router, metrics: createServiceMetrics(), version: readVersionInfo('test', {}), accessLog: true }).callback());
 }
 
 describe('error responses', () => {
