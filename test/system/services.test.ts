@@ -50,9 +50,14 @@ describe('both services as real processes', () => {
     expect(typeof access[0].duration_ms).toBe('number');
   });
 
-  it('writes no access line with ACCESS_LOG=false (a sidecar writes it), and still logs the rest', async () => {
-    const test = await startMonitorTest({ ACCESS_LOG: 'false' });
-    expect((await fetch(`${test.url}/metrics/test-app`)).status).toBe(200);
+  it('makes no span and no access line as the mesh-telemetry overlay runs it, and still logs the rest', async () => {
+    // The exporter is set, so only OTEL_SDK_DISABLED keeps the tracer away (port 9 never answers).
+    const test = await startMonitorTest({ OTEL_SDK_DISABLED: 'TRUE', ACCESS_LOG: 'false', OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://127.0.0.1:9/api/v2/spans' });
+    const res = await fetch(`${test.url}/metrics/test-app`);
+    expect(res.status).toBe(200);
+    // No tracer: no trace id to hand back (with one, every response carries traceresponse).
+    expect(res.headers.get('traceresponse')).toBeNull();
+    expect((await fetch(`${test.url}/metrics/test-app`, { headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } })).headers.get('traceresponse')).toBeNull();
     await test.proc.stop();
     const messages = test.proc
       .output()

@@ -31,7 +31,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { getBooleanFromEnv, setGlobalErrorHandler } from '@opentelemetry/core';
+import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { coversEnvironment, startTracePipeline } from './trace-pipeline.js';
 import { onTracingShutdown } from './tracing-shutdown.js';
@@ -57,7 +57,6 @@ export async function startTracing(defaultServiceName: string): Promise<void> {
   env.OTEL_LOGS_EXPORTER ||= 'none';
   env.OTEL_NODE_RESOURCE_DETECTORS ||= 'env';
   env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ||= '128';
-  if (getBooleanFromEnv('OTEL_SDK_DISABLED')) return;
 
   setGlobalErrorHandler(reportExportFailure);
   // OTEL_RESOURCE_ATTRIBUTES still wins: both merge the env detector over this resource.
