@@ -2,7 +2,8 @@
 // metrics, access logs): a CPU profile (node --cpu-prof) under 32 connections, pinned like the
 // benchmark, summarised by who spends the time, in microseconds of CPU per request. Only the
 // samples of the measured window count, not start-up or warm-up. BENCH_PROFILE picks the target:
-// `test` (default: monitor-test's GET /metrics), `bare` (bench/bare-koa.mjs, the same JSON with no
+// `test` (default: monitor-test's GET /metrics), `test-mesh` (the same as the mesh-telemetry
+// overlay runs it: no span, no access line), `bare` (bench/bare-koa.mjs, the same JSON with no
 // telemetry: what the ratio's denominator spends) or `agent-png` (the agent's /chart.png, its
 // monitor-test running unprofiled beside it).
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -62,6 +63,13 @@ const TARGETS = {
     label: 'monitor-test GET /metrics, everything on',
     async start(sink, nodeArgs) {
       const server = await startService('monitor-test', sink.url, { nodeArgs });
+      return { server, url: `${server.url}/metrics` };
+    },
+  },
+  'test-mesh': {
+    label: 'monitor-test GET /metrics, request telemetry by the mesh (OTEL_SDK_DISABLED=true, ACCESS_LOG=false)',
+    async start(sink, nodeArgs) {
+      const server = await startService('monitor-test', sink.url, { nodeArgs, env: { OTEL_SDK_DISABLED: 'true', ACCESS_LOG: 'false' } });
       return { server, url: `${server.url}/metrics` };
     },
   },
