@@ -8,6 +8,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/monitor-agent/app.js';
 import { createUpstreamClient } from '../../src/monitor-agent/upstream.js';
+import { createLogger } from '../../src/shared/logger.js';
 import { monitorAgentFixture, SAMPLE, startServer } from '../helpers/fixtures.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -17,17 +18,20 @@ afterEach(async () => {
   for (const close of closing.splice(0)) await close();
 });
 
-async function agentWithoutTracer() {
+async function agentWithoutTracer(upstreamUp = true) {
   const seen: IncomingHttpHeaders[] = [];
   const upstream = await startServer((req, res) => {
     seen.push(req.headers);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(SAMPLE));
   });
-  closing.push(upstream.close);
+  if (upstreamUp) closing.push(upstream.close);
+  else await upstream.close();
   const { config, deps } = monitorAgentFixture(undefined, { UPSTREAM_URL: upstream.url.href, ZIPKIN_UI_URL: 'http://zipkin.example:9411' });
   const client = createUpstreamClient({ baseUrl: config.upstreamUrl, timeoutMs: 500 });
   closing.push(async () => client.close());
-  return { http: request(createApp(config, { ...deps, upstream: client }).callback()), seen };
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({ name: 'k8s-app-monitor-agent', level: 'info', destination: { write: (line: string) => lines.push(JSON.parse(line)) } });
+  return { http: request(createApp(config, { ...deps, logger, upstream: client }).callback()), seen, lines };
 }
 
 describe('the agent with no tracer of its own (request telemetry by the mesh)', () => {
@@ -45,5 +49,18 @@ describe('the agent with no tracer of its own (request telemetry by the mesh)', 
     expect(await link(ENVOY_HEADERS)).toBe(`http://zipkin.example:9411/zipkin/traces/${TRACE_ID}`);
     expect(await link({ ...ENVOY_HEADERS, 'x-b3-sampled': '0' })).toBeUndefined();
     expect(await link({})).toBeUndefined();
+  });
+
+  it("names the sidecars' trace in the line of a failed request", async () => {
+    const { http, lines } = await agentWithoutTracer(false);
+    await http.get('/api/metrics').set(ENVOY_HEADERS).expect(502);
+    await http
+      .get('/api/metrics')
+      .set({ ...ENVOY_HEADERS, 'x-b3-sampled': '0' })
+      .expect(502);
+    const failed = lines.filter((line) => line.msg === 'request failed');
+    expect(failed).toHaveLength(2);
+    expect(failed[0]).toMatchObject({ status: 502, trace_id: TRACE_ID });
+    expect(failed[1]).not.toHaveProperty('trace_id');
   });
 });

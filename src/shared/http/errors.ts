@@ -1,6 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
+import { inboundSampledTraceId } from '../telemetry/trace-ids.js';
 import { clientMessage, errorBody } from './error-body.js';
 import { SECURITY_HEADER_NAMES } from './security-headers.js';
 
@@ -36,7 +37,8 @@ function send(ctx: Parameters<Middleware>[0], status: number, message: string): 
  * An unmatched request (404 with no body) gets the same JSON shape.
  *
  * It sits inside the request's telemetry middleware, so the 5xx line is logged in the request's
- * span (with its trace_id and span_id) and the span records the exception. Headers set before the
+ * span (with its trace_id and span_id) and the span records the exception; with no tracer, it
+ * carries the trace id the request came in with, if sampled. Headers set before the
  * error (a cache lifetime, an ETag, a content encoding) are removed first, as koa's onerror does,
  * so they cannot describe the error body.
  */
@@ -51,8 +53,11 @@ export function errorHandler(logger: Logger): Middleware {
       const status = statusOf(error);
       const { headers } = (error ?? {}) as HttpErrorLike;
       if (status >= 500) {
-        logger.error({ err: error, status }, 'request failed');
-        trace.getActiveSpan()?.recordException(error as Error);
+        const span = trace.getActiveSpan();
+        // With no tracer here (request telemetry by the mesh), the line names the sidecars' trace.
+        const inbound = span ? undefined : inboundSampledTraceId(ctx.headers);
+        logger.error({ err: error, status, ...(inbound && { trace_id: inbound }) }, 'request failed');
+        span?.recordException(error as Error);
       }
       if (ctx.headerSent || !ctx.writable) return; // nothing more can be said on this response
       for (const name of ctx.res.getHeaderNames()) if (!KEPT_ON_ERROR.has(name)) ctx.res.removeHeader(name);
