@@ -107,13 +107,14 @@ export const tracing = (sink) => ({ OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTE
 
 /**
  * One of our services as it ships (the SDK preloaded, then the service: the Dockerfile's CMD),
- * everything on, spans to `sink`, on free ports. `nodeArgs` go before the preload (e.g. --cpu-prof);
+ * everything on, spans to `sink`, on free ports. `nodeFlags` (by service) replace the services' V8
+ * flags (the mesh's); `nodeArgs` go after them, before the preload (e.g. --cpu-prof);
  * `dist` is another build of the code at the repository root (bench.mjs's BENCH_VARIANT_DIST).
  */
-export async function startService(service, sink, { env = {}, nodeArgs = [], dist = 'dist' } = {}) {
+export async function startService(service, sink, { env = {}, nodeArgs = [], dist = 'dist', nodeFlags } = {}) {
   const [port, metricsPort] = [await freePort(), await freePort()];
   // As the Dockerfile's CMD and npm start run the services (src/shared/node-command.ts).
-  const child = start(process.execPath, serviceNodeArgs(service, `./${dist}`, nodeArgs), {
+  const child = start(process.execPath, serviceNodeArgs(service, `./${dist}`, nodeArgs, nodeFlags?.[service]), {
     ...tracing(sink),
     PORT: String(port),
     METRICS_PORT: String(metricsPort),

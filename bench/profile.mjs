@@ -9,6 +9,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MESH_TELEMETRY_NODE_FLAGS } from '../dist/shared/node-command.js';
 import { freePort, killAll, requireWrk, start, startService, startSpanSink, stop, waitReady, wrk } from './harness.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -69,7 +70,7 @@ const TARGETS = {
   'test-mesh': {
     label: 'monitor-test GET /metrics, request telemetry by the mesh (OTEL_SDK_DISABLED=true, ACCESS_LOG=false)',
     async start(sink, nodeArgs) {
-      const server = await startService('monitor-test', sink.url, { nodeArgs, env: { OTEL_SDK_DISABLED: 'true', ACCESS_LOG: 'false' } });
+      const server = await startService('monitor-test', sink.url, { nodeArgs, nodeFlags: MESH_TELEMETRY_NODE_FLAGS, env: { OTEL_SDK_DISABLED: 'true', ACCESS_LOG: 'false' } });
       return { server, url: `${server.url}/metrics` };
     },
   },

@@ -3,7 +3,8 @@ One service's ServiceAccount, Service, Deployment, HorizontalPodAutoscaler and
 PodDisruptionBudget, as in k8s/base/<service>.yaml. Called with a dict:
   root: $, name: the service (and DNS) name, component: its app.kubernetes.io/component,
   settings: its values (test or agent), env: its own environment variables (YAML),
-  moreEnv: variables after the shared ones (YAML, may be empty).
+  moreEnv: variables after the shared ones (YAML, may be empty),
+  meshSemiSpaceMb: with mesh telemetry, V8's young generation in MB (optional: the image's CMD).
 */}}
 {{- define "k8s-app-monitor.workload" -}}
 {{- $root := .root -}}
@@ -82,6 +83,11 @@ spec:
           image: {{ include "k8s-app-monitor.image" (list $root $name) }}
           {{- with $root.Values.image.pullPolicy }}
           imagePullPolicy: {{ . }}
+          {{- end }}
+          {{- if and (include "k8s-app-monitor.meshTelemetry" $root) .meshSemiSpaceMb }}
+          {{- $dir := trimPrefix "k8s-app-" $name }}
+          # The image's command line with a smaller young generation (istio/mesh-telemetry's args).
+          args: ["--max-semi-space-size={{ .meshSemiSpaceMb }}", "--heap-growing-percent=10", "--import", "./dist/{{ $dir }}/instrumentation.js", "./dist/{{ $dir }}/main.js"]
           {{- end }}
           ports:
             - name: http
