@@ -37,16 +37,21 @@ const PAGE_BASES = ['', '/k8s-app-monitor-agent', '/k8s-app-monitor-test'] as co
 
 const PLOTLY_MAX_AGE_SECONDS = 24 * 60 * 60;
 
-/** The base of Zipkin's UI as a directory URL, so `zipkin/traces/…` resolves under any path. */
-const zipkinBase = (url: URL): URL => {
+/**
+ * Zipkin's UI (`<server>/zipkin/`) as a directory URL, so `traces/…` resolves under any path.
+ * ZIPKIN_UI_URL may name the server (`http://zipkin:9411`) or the UI itself, as a browser shows it
+ * (`http://zipkin:9411/zipkin/`): either gives the same link.
+ */
+const zipkinUiRoot = (url: URL): URL => {
   // The link goes to browsers: never with the credentials the setting may carry.
   const { href } = withoutCredentials(url);
-  return new URL(href.endsWith('/') ? href : `${href}/`);
+  const directory = new URL(href.endsWith('/') ? href : `${href}/`);
+  return directory.pathname.endsWith('/zipkin/') ? directory : new URL('zipkin/', directory);
 };
 
 export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): Koa {
   const { upstream, staticFiles } = deps;
-  const traceUrlBase = config.zipkinUiUrl && zipkinBase(config.zipkinUiUrl);
+  const traceUrlBase = config.zipkinUiUrl && zipkinUiRoot(config.zipkinUiUrl);
   const router = new Router({ strict: true });
   const charts = chartRenderer(deps.logger);
 
@@ -82,7 +87,7 @@ export function createApp(config: MonitorAgentConfig, deps: MonitorAgentDeps): K
       // The sample's trace in Zipkin: agent SERVER span → CLIENT span → monitor-test SERVER span,
       // or, with no tracer here, the sidecars' spans of the trace the request came in with.
       const traceId = sampledTraceId() ?? inboundSampledTraceId(ctx.headers);
-      if (traceUrlBase && traceId) ctx.set('X-Trace-Url', new URL(`zipkin/traces/${traceId}`, traceUrlBase).href);
+      if (traceUrlBase && traceId) ctx.set('X-Trace-Url', new URL(`traces/${traceId}`, traceUrlBase).href);
       ctx.body = await sampleFor(ctx)();
     });
     router.get(`${base}/assets/vendor/plotly.js`, (ctx) => staticFiles.send(ctx, 'vendor/plotly.js', { maxAgeSeconds: PLOTLY_MAX_AGE_SECONDS }));

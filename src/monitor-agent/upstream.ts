@@ -85,7 +85,8 @@ export function createUpstreamClient(options: { baseUrl: URL; timeoutMs: number;
     }
   }
 
-  // App names are checked against [A-Za-z0-9_.-] before they get here, so they need no escaping.
+  // App names are checked by the app-name rule before they get here ([A-Za-z0-9_.-], never `.` or
+  // `..`, which URL resolution would turn into another path), so they need no escaping.
   const fetchMetric = (headers: Record<string, string> = {}, app?: string): Promise<Sample> => get(app === undefined ? url : new URL(`${url.pathname}/${app}`, url), headers, parseMetric, app);
   const fetchApps = (headers: Record<string, string> = {}): Promise<AppEntry[]> => get(appsUrl, headers, asUpstreamRead(readAppList));
 

@@ -1,13 +1,34 @@
 /**
  * Typed readers for environment settings. Each service parses its whole config once at
- * start-up with these; a bad value throws a ConfigError naming the variable, which run-service.ts
- * prints as one line before exiting non-zero.
+ * start-up with these; a bad value throws a ConfigError naming the variable, which
+ * orExitOnConfigError (run-service.ts, the tracing preload) prints as one line before exiting 78.
  */
+import { isIP } from 'node:net';
+
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/** A bad setting's end: its one line on stderr, then exit 78 (EX_CONFIG, sysexits.h). */
+export function exitOnBadSetting(message: string): never {
+  process.stderr.write(`configuration error: ${message}\n`);
+  process.exit(78);
+}
+
+/** Runs `read`; a ConfigError ends the process as exitOnBadSetting does. */
+export function orExitOnConfigError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return exitOnBadSetting(error.message);
+  }
+}
+
+/** A setting's value for an error message, any userinfo (`scheme://user:pass@`) replaced: it may be a password. */
+const quoted = (value: string): string => JSON.stringify(value.replace(/^([^:/?#]+:\/\/)[^/?#]*@/, '$1REDACTED@'));
 
 /** An unset or empty variable means "use the default" (compose and k8s often write `VAR=`). */
 function raw(env: Env, name: string): string | undefined {
@@ -70,18 +91,27 @@ export function readHttpUrl(env: Env, name: string): URL | undefined {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`${name} must be an absolute URL, got ${JSON.stringify(value)}`);
+    throw new ConfigError(`${name} must be an absolute URL, got ${quoted(value)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${name} must be an http or https URL, got ${JSON.stringify(value)}`);
+    throw new ConfigError(`${name} must be an http or https URL, got ${quoted(value)}`);
   }
   return url;
 }
 
+/** An address to bind: an IP address (v4 or v6, no brackets) or a host name; undefined when unset. */
+function readListenHost(env: Env, name: string): string | undefined {
+  const value = raw(env, name);
+  if (value === undefined || isIP(value) !== 0 || HOST_NAME.test(value)) return value;
+  throw new ConfigError(`${name} must be an IP address or a host name, got ${JSON.stringify(value)}`);
+}
+
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+
 /** A DNS name or IP literal as the seed's SERVICE_NAME is used: the host part of a URL. */
 export function readHostname(env: Env, name: string, fallback: string): string {
   const value = readString(env, name, fallback);
-  if (!/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]+\]$/.test(value)) {
+  if (!HOST_NAME.test(value) && !/^\[[0-9A-Fa-f:.]+\]$/.test(value)) {
     throw new ConfigError(`${name} must be a host name, got ${JSON.stringify(value)}`);
   }
   return value;
@@ -131,7 +161,7 @@ const REQUEST_TIMEOUT_MS = 300_000;
 
 function readHttpTimeouts(env: Env): HttpTimeouts {
   const keepAliveTimeoutMs = readInteger(env, 'KEEP_ALIVE_TIMEOUT_MS', 65_000, { min: 1_000, max: REQUEST_TIMEOUT_MS - 1 });
-  const headersTimeoutMs = readInteger(env, 'HEADERS_TIMEOUT_MS', keepAliveTimeoutMs + 1_000, { min: 1_000, max: REQUEST_TIMEOUT_MS });
+  const headersTimeoutMs = readInteger(env, 'HEADERS_TIMEOUT_MS', Math.min(keepAliveTimeoutMs + 1_000, REQUEST_TIMEOUT_MS), { min: 1_000, max: REQUEST_TIMEOUT_MS });
   if (headersTimeoutMs <= keepAliveTimeoutMs) {
     throw new ConfigError(`HEADERS_TIMEOUT_MS must be greater than KEEP_ALIVE_TIMEOUT_MS (${keepAliveTimeoutMs}), got ${headersTimeoutMs}`);
   }
@@ -153,7 +183,7 @@ export function readCommonConfig(env: Env, defaultMetricsPort: number): CommonCo
     accessLog: readBoolean(env, 'ACCESS_LOG', true),
     shutdownDelayMs: readInteger(env, 'SHUTDOWN_DELAY_MS', 0, { min: 0, max: 600_000 }),
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
-    listenHost: raw(env, 'LISTEN_HOST'),
+    listenHost: readListenHost(env, 'LISTEN_HOST'),
     httpTimeouts: readHttpTimeouts(env),
   };
 }

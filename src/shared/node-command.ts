@@ -24,7 +24,7 @@ export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-pe
  * istio.requestTelemetry=mesh set monitor-test's as its container's args; the bench's mesh
  * scenarios run them). With no span and no access line a request of monitor-test leaves little
  * garbage, so a 2 MB young generation costs it no CPU (paired with 8 MB, 9 rounds: 1.01 / 0.97 by
- * CPU at 8 / 32 connections) and lowers its peak (long runs of 100,000+ requests: 114 → 96 MB).
+ * CPU at 8 / 32 connections) and lowers its peak (long runs of 100,000+ requests: 113–114 → 96–107 MB).
  * The agent parses its upstream's JSON and draws charts: the same flag costs it 6–15% of the CPU
  * (0.94 / 0.89 for the chart data, 0.99 / 0.85 for the PNG) for 118 → 107 MB, still over 100, so
  * it keeps the services' flags. (With the services' own telemetry, 2 MB costs monitor-test 8–11%:

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
-import { ConfigError, type CommonConfig } from './config.js';
+import { exitOnBadSetting, orExitOnConfigError, type CommonConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { exitUnlessSupportedNode } from './node-version.js';
 import { listen, drain, type Listening } from './server.js';
@@ -46,29 +46,25 @@ export interface ServiceDefinition<C extends CommonConfig & { port: number }> {
   createApp(config: C, parts: ServiceParts): BuiltApp;
 }
 
+/** listen()'s codes for a host that does not resolve, or resolves to no interface of this machine. */
+const NOT_AN_ADDRESS_HERE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EADDRNOTAVAIL']);
+
 /** The admin port: the service's own admin routes first, then GET /metrics. */
 const adminHandler = (metrics: RequestListener, admin: BuiltApp['admin']): RequestListener => (admin ? (request, response) => admin(request, response) || metrics(request, response) : metrics);
 
 export async function runService<C extends CommonConfig & { port: number }>(definition: ServiceDefinition<C>): Promise<void> {
   // Also checked by the tracing preload; this covers a service started without it.
   exitUnlessSupportedNode();
-  let config: C;
-  let parts: ServiceParts;
-  let app: BuiltApp;
-  try {
-    config = definition.readConfig(process.env);
-    parts = {
+  const { config, parts, app } = orExitOnConfigError(() => {
+    const config = definition.readConfig(process.env);
+    const parts: ServiceParts = {
       logger: createLogger({ name: definition.name, level: config.logLevel }),
       readiness: new Readiness(),
       metrics: createServiceMetrics(),
       version: readVersionInfo(definition.name, process.env),
     };
-    app = definition.createApp(config, parts);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`configuration error: ${error.message}\n`);
-    process.exit(78); // EX_CONFIG (sysexits.h)
-  }
+    return { config, parts, app: definition.createApp(config, parts) };
+  });
   const { logger, readiness, metrics } = parts;
   // Exports run on timers started inside some request; log outside it, not under its trace id.
   reportTelemetryWarningsTo((message, fields) => context.with(ROOT_CONTEXT, () => logger.warn(fields, message)));
@@ -85,16 +81,20 @@ export async function runService<C extends CommonConfig & { port: number }>(defi
   ];
 
   const servers: Listening[] = [];
-  try {
-    for (const { name, port, handler } of listeners) {
+  for (const { name, port, handler } of listeners) {
+    try {
       const listening = await listen(handler, port, config.listenHost, config.httpTimeouts);
       servers.push(listening);
       logger.info({ listener: name, port: listening.port }, `listening on port ${listening.port} (${name})`);
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? String(error);
+      // A LISTEN_HOST that is well-formed but no address of this host is a setting's error too.
+      if (config.listenHost !== undefined && NOT_AN_ADDRESS_HERE.has(code)) {
+        exitOnBadSetting(`LISTEN_HOST must be an address of this host, got ${JSON.stringify(config.listenHost)} (${code})`);
+      }
+      process.stderr.write(`cannot listen on port ${port}: ${code}\n`);
+      process.exit(1);
     }
-  } catch (error) {
-    const { code, port } = error as { code?: string; port?: number };
-    process.stderr.write(`cannot listen on port ${port ?? '?'}: ${code ?? String(error)}\n`);
-    process.exit(1);
   }
 
   let stopping = false;

@@ -21,7 +21,7 @@ const COMMAND = { test: commandLine('monitor-test'), agent: commandLine('monitor
 export const MAIN = { test: COMMAND.test.main, agent: COMMAND.agent.main, all: `${DIST}/start-all.js` };
 
 /** Node arguments that preload a service's tracing, exactly as `npm start` and the image do. */
-const PRELOAD = { test: COMMAND.test.nodeArgs, agent: COMMAND.agent.nodeArgs };
+export const PRELOAD = { test: COMMAND.test.nodeArgs, agent: COMMAND.agent.nodeArgs };
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

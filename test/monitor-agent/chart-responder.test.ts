@@ -174,6 +174,9 @@ describe('server-rendered charts', () => {
     expect(apps).toEqual(['checkout', 'checkout', undefined]);
     expect(data.body.app_name).toBe('checkout');
     await client(fetchMetric).get('/api/metrics?app=a%2Fb').expect(400);
+    // Dot segments: in the upstream URL they would name another path (/metrics/, or above it).
+    for (const app of ['.', '..', '%2E%2E', '...']) await client(fetchMetric).get(`/api/metrics?app=${app}`).expect(400);
+    expect(apps).toHaveLength(3);
   });
 });
 

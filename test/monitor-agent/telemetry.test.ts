@@ -109,6 +109,12 @@ describe('agent → upstream tracing', () => {
     expect(unsampled.headers['x-trace-url']).toBeUndefined();
   });
 
+  it.each(['http://zipkin.example:9411/zipkin', 'http://zipkin.example:9411/zipkin/'])('takes ZIPKIN_UI_URL=%s, the UI as a browser shows it, for the same link', async (ui) => {
+    const { http } = await agentWithUpstream({ ZIPKIN_UI_URL: ui });
+    const res = await http.get('/api/metrics').set('traceparent', `00-${TRACE_ID}-${PARENT_ID}-01`).expect(200);
+    expect(res.headers['x-trace-url']).toBe(`http://zipkin.example:9411/zipkin/traces/${TRACE_ID}`);
+  });
+
   it('sends no trace link without ZIPKIN_UI_URL', async () => {
     const { http } = await agentWithUpstream();
     expect((await http.get('/api/metrics').expect(200)).headers['x-trace-url']).toBeUndefined();

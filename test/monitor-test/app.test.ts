@@ -54,6 +54,8 @@ describe('monitor-test routes', () => {
     ['/metrics/%3Cscript%3E', 'markup'],
     ['/metrics/%C3%A9t%C3%A9', 'non-ASCII'],
     ['/metrics/%ZZ', 'broken percent-encoding'],
+    ['/metrics/%2E%2E', 'a dot segment'],
+    ['/metrics/...', 'dots only'],
   ])('answers a malformed app name (%s, %s) with 400 JSON', async (path) => {
     const { body } = await client().http.get(path).expect(400).expect('Content-Type', /json/);
     expect(body.error).toBe('Bad Request');

@@ -30,6 +30,9 @@ describe('config readers', () => {
     expect(readHttpUrl({ U: 'https://x.example:8443/p' }, 'U')?.href).toBe('https://x.example:8443/p');
     expect(() => readHttpUrl({ U: 'not a url' }, 'U')).toThrow(/U must be an absolute URL/);
     expect(() => readHttpUrl({ U: 'ftp://x' }, 'U')).toThrow(/U must be an http or https URL/);
+    // A password in a bad URL is not printed, whether the URL parses or not.
+    expect(() => readHttpUrl({ U: 'ftp://admin:s3cr3t@host/' }, 'U')).toThrow(/^U must be an http or https URL, got "ftp:\/\/REDACTED@host\/"$/);
+    expect(() => readHttpUrl({ U: 'http://admin:s3cr3t@[bad/' }, 'U')).toThrow(/^U must be an absolute URL, got "http:\/\/REDACTED@\[bad\/"$/);
   });
 
   it('reads host names as the seed used SERVICE_NAME', () => {
@@ -57,6 +60,8 @@ describe('config readers', () => {
     expect(() => readCommonConfig({ ACCESS_LOG: 'off' }, 9464)).toThrow(/^ACCESS_LOG must be true or false, got "off"$/);
     expect(() => readCommonConfig({ SHUTDOWN_TIMEOUT_MS: 'soon' }, 9464)).toThrow(/SHUTDOWN_TIMEOUT_MS/);
     expect(() => readCommonConfig({ METRICS_PORT: '99999' }, 9464)).toThrow(/^METRICS_PORT must be between 1 and 65535/);
+    for (const host of ['127.0.0.1', '::', '::1', 'localhost', 'pod-a.example']) expect(readCommonConfig({ LISTEN_HOST: host }, 9464).listenHost).toBe(host);
+    for (const host of ['a b', '[::1]', 'http://x', '-x']) expect(() => readCommonConfig({ LISTEN_HOST: host }, 9464)).toThrow(/^LISTEN_HOST must be an IP address or a host name/);
   });
 
   it('keeps idle connections open longer than a proxy does, and waits for headers longer still', () => {
@@ -65,5 +70,7 @@ describe('config readers', () => {
     expect(() => readCommonConfig({ HEADERS_TIMEOUT_MS: '65000' }, 9464)).toThrow(/^HEADERS_TIMEOUT_MS must be greater than KEEP_ALIVE_TIMEOUT_MS \(65000\), got 65000$/);
     expect(() => readCommonConfig({ HEADERS_TIMEOUT_MS: '400000' }, 9464)).toThrow(/^HEADERS_TIMEOUT_MS must be between 1000 and 300000/);
     expect(() => readCommonConfig({ KEEP_ALIVE_TIMEOUT_MS: '0' }, 9464)).toThrow(/^KEEP_ALIVE_TIMEOUT_MS must be between 1000 and 299999/);
+    // Near the top, the default for headers stops at Node's limit rather than failing at listen.
+    expect(readCommonConfig({ KEEP_ALIVE_TIMEOUT_MS: '299999' }, 9464).httpTimeouts).toEqual({ keepAliveTimeoutMs: 299_999, headersTimeoutMs: 300_000 });
   });
 });

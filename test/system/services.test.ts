@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, MAIN, startMonitorAgent, startMonitorTest, startProcess, stopAll, waitForOk } from '../helpers/processes.js';
+import { freePort, MAIN, PRELOAD, startMonitorAgent, startMonitorTest, startProcess, stopAll, waitForOk } from '../helpers/processes.js';
 
 afterEach(stopAll);
 
@@ -195,10 +195,30 @@ describe('both services as real processes', () => {
     ['test, PORT = METRICS_PORT', MAIN.test, { PORT: '24100', METRICS_PORT: '24100' }, 'configuration error: METRICS_PORT must differ from PORT, both are 24100'],
     ['agent, PORT = METRICS_PORT', MAIN.agent, { PORT: '24101', METRICS_PORT: '24101' }, 'configuration error: METRICS_PORT must differ from PORT, both are 24101'],
     ['test, a 254-character HOSTNAME', MAIN.test, { HOSTNAME: 'h'.repeat(254) }, "configuration error: HOSTNAME must be at most 253 characters (a sample's host), got 254"],
+    // TEST-NET-1 (RFC 5737): well-formed, and an address of no machine's interface.
+    ['test, LISTEN_HOST of another host', MAIN.test, { LISTEN_HOST: '192.0.2.1' }, 'configuration error: LISTEN_HOST must be an address of this host, got "192.0.2.1" (EADDRNOTAVAIL)'],
+    ['agent, LISTEN_HOST malformed', MAIN.agent, { LISTEN_HOST: 'no such host' }, 'configuration error: LISTEN_HOST must be an IP address or a host name, got "no such host"'],
+    [
+      'agent, credentials in a bad UPSTREAM_URL',
+      MAIN.agent,
+      { UPSTREAM_URL: 'ftp://admin:s3cr3t@host/' },
+      'configuration error: UPSTREAM_URL must be an http or https URL, got "ftp://REDACTED@host/"',
+    ],
   ])('stops with one clear line on a bad setting (%s)', async (_label, main, env, line) => {
     const proc = startProcess(main, env);
     expect(await proc.exited).toBe(78);
     expect(proc.output().trim()).toBe(line);
+  });
+
+  it.each([
+    ['no URL', 'notaurl', 'configuration error: OTEL_EXPORTER_ZIPKIN_ENDPOINT must be an absolute URL, got "notaurl"'],
+    ['not http', 'ftp://user:pw@127.0.0.1:9/x', 'configuration error: OTEL_EXPORTER_ZIPKIN_ENDPOINT must be an http or https URL, got "ftp://REDACTED@127.0.0.1:9/x"'],
+  ])('stops the tracing preload with one clear line on a Zipkin endpoint that is %s', async (_label, endpoint, line) => {
+    for (const kind of ['test', 'agent'] as const) {
+      const proc = startProcess(MAIN[kind], { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: endpoint }, PRELOAD[kind]);
+      expect(await proc.exited).toBe(78);
+      expect(proc.output().trim()).toBe(line);
+    }
   });
 
   it('npm start runs both services on the given ports and Ctrl-C stops both with exit 0', async () => {

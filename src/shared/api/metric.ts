@@ -30,4 +30,4 @@ const APP_NAME_MAX_LENGTH = openapi.components.schemas.AppName.maxLength;
 /** The one app-name rule (openapi.json's AppName), for paths, `?app=`, APPS and app lists alike. */
 export const isAppName = (name: unknown): name is string => typeof name === 'string' && name.length >= 1 && name.length <= APP_NAME_MAX_LENGTH && APP_NAME_PATTERN.test(name);
 /** The rule in words, for error messages. */
-export const APP_NAME_RULE = `1 to ${APP_NAME_MAX_LENGTH} characters of [A-Za-z0-9_.-]`;
+export const APP_NAME_RULE = `1 to ${APP_NAME_MAX_LENGTH} characters of [A-Za-z0-9_.-], not dots only`;

@@ -8,8 +8,10 @@ import { SECURITY_HEADER_NAMES } from './security-headers.js';
 /**
  * Headers that describe the connection, the response's security or its trace rather than the
  * content, and so stay on an error answer; every other header set before the error is dropped.
+ * `Vary` stays too: a route that negotiates (a chart as an image or JSON, by Accept) answers an
+ * error differently by the same headers, and a cache must not hand one answer to the other client.
  */
-const KEPT_ON_ERROR = new Set([...SECURITY_HEADER_NAMES, 'connection', 'traceresponse']);
+const KEPT_ON_ERROR = new Set([...SECURITY_HEADER_NAMES, 'connection', 'traceresponse', 'vary']);
 
 interface HttpErrorLike {
   status?: unknown;
@@ -24,8 +26,10 @@ export function statusOf(error: unknown): number {
   return typeof candidate === 'number' && candidate >= 400 && candidate <= 599 ? candidate : 500;
 }
 
+/** An error answer, never stored by a cache: the next request may well succeed. */
 function send(ctx: Parameters<Middleware>[0], status: number, message: string): void {
   ctx.status = status;
+  ctx.set('Cache-Control', 'no-store');
   ctx.type = 'application/json';
   ctx.body = errorBody(status, message);
 }

@@ -33,6 +33,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { orExitOnConfigError, readHttpUrl } from '../config.js';
 import { coversEnvironment, startTracePipeline } from './trace-pipeline.js';
 import { onTracingShutdown } from './tracing-shutdown.js';
 import { reportExportFailure } from './warnings.js';
@@ -58,6 +59,9 @@ export async function startTracing(defaultServiceName: string): Promise<void> {
   env.OTEL_NODE_RESOURCE_DETECTORS ||= 'env';
   env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ||= '128';
 
+  // The exporter would throw a bare TypeError (and a stack) on an endpoint that is no URL, and fail
+  // every export unreported on one that is not http: a bad setting, so one line and exit 78.
+  if (env.OTEL_TRACES_EXPORTER.split(',').some((name) => name.trim() === 'zipkin')) orExitOnConfigError(() => readHttpUrl(env, 'OTEL_EXPORTER_ZIPKIN_ENDPOINT'));
   setGlobalErrorHandler(reportExportFailure);
   // OTEL_RESOURCE_ATTRIBUTES still wins: both merge the env detector over this resource.
   const resource = serviceResource(env);
