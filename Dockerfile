@@ -38,12 +38,12 @@ COPY package.json ./
 USER 65532:65532
 
 # The image's entrypoint is node; the command line is src/shared/node-command.ts's (tracing
-# preloaded before the app, the young generation bounded, the old one grown by 10% at a time),
-# which a test checks these match.
+# preloaded before the app, the young generation bounded, the old one grown by 10% at a time,
+# no Maglev), which a test checks these match.
 FROM runtime AS k8s-app-monitor-test
 EXPOSE 3000 9464
-CMD ["--max-semi-space-size=8", "--heap-growing-percent=10", "--import", "./dist/monitor-test/instrumentation.js", "./dist/monitor-test/main.js"]
+CMD ["--max-semi-space-size=8", "--heap-growing-percent=10", "--no-maglev", "--import", "./dist/monitor-test/instrumentation.js", "./dist/monitor-test/main.js"]
 
 FROM runtime AS k8s-app-monitor-agent
 EXPOSE 8888 9465
-CMD ["--max-semi-space-size=8", "--heap-growing-percent=10", "--import", "./dist/monitor-agent/instrumentation.js", "./dist/monitor-agent/main.js"]
+CMD ["--max-semi-space-size=8", "--heap-growing-percent=10", "--no-maglev", "--import", "./dist/monitor-agent/instrumentation.js", "./dist/monitor-agent/main.js"]

@@ -35,10 +35,10 @@ async function monitorTest(sink, options) {
 }
 
 /** The agent in front of its own monitor-test, loaded at `path`; both services' CPU is counted. */
-async function agentBeforeTest(sink, path, { env = {}, nodeFlags } = {}) {
-  const test = await startService('monitor-test', sink, { env, nodeFlags });
+async function agentBeforeTest(sink, path, { env = {}, nodeFlags, nodeArgs, dist } = {}) {
+  const test = await startService('monitor-test', sink, { env, nodeFlags, nodeArgs, dist });
   await waitReady(test.ready);
-  const agent = await startService('monitor-agent', sink, { env: { ...env, SERVICE_NAME: '127.0.0.1', APP_PORT: String(test.port) }, nodeFlags });
+  const agent = await startService('monitor-agent', sink, { env: { ...env, SERVICE_NAME: '127.0.0.1', APP_PORT: String(test.port) }, nodeFlags, nodeArgs, dist });
   return { servers: [test.child, agent.child], watch: agent.child, also: test.child, ready: agent.ready, url: `${agent.url}${path}` };
 }
 
@@ -46,6 +46,20 @@ async function agentBeforeTest(sink, path, { env = {}, nodeFlags } = {}) {
 // span and access line, so the process makes neither (istio/README.md#request-telemetry-by-the-mesh),
 // with the mesh's V8 flags (monitor-test's young generation 2 MB).
 const MESH_TELEMETRY = { env: { OTEL_SDK_DISABLED: 'true', ACCESS_LOG: 'false' }, nodeFlags: MESH_TELEMETRY_NODE_FLAGS };
+
+const { BENCH_VARIANT_ENV, BENCH_VARIANT_NODE_ARGS, BENCH_VARIANT_DIST, BENCH_VARIANT_MODE } = process.env;
+// BENCH_VARIANT_MODE=mesh: the variant starts from the mesh settings and is paired with 2b and 7m.
+const VARIANT_BASE = BENCH_VARIANT_MODE === 'mesh' ? MESH_TELEMETRY : { env: {} };
+const VARIANT =
+  BENCH_VARIANT_ENV || BENCH_VARIANT_NODE_ARGS || BENCH_VARIANT_DIST
+    ? {
+        label: [BENCH_VARIANT_MODE && `${BENCH_VARIANT_MODE} mode`, BENCH_VARIANT_ENV, BENCH_VARIANT_NODE_ARGS, BENCH_VARIANT_DIST].filter(Boolean).join(' from '),
+        env: { ...VARIANT_BASE.env, ...JSON.parse(BENCH_VARIANT_ENV ?? '{}') },
+        nodeFlags: VARIANT_BASE.nodeFlags,
+        nodeArgs: JSON.parse(BENCH_VARIANT_NODE_ARGS ?? '[]'),
+        dist: BENCH_VARIANT_DIST ?? 'dist',
+      }
+    : undefined;
 
 /** Each scenario starts its servers and returns the URL to load and the process to watch. */
 const SCENARIOS = [
@@ -58,19 +72,13 @@ const SCENARIOS = [
   // (BENCH_VARIANT_ENV='{"OTEL_BSP_MAX_EXPORT_BATCH_SIZE":"128"}'), more node flags after the
   // shipped ones (BENCH_VARIANT_NODE_ARGS='["--heap-growing-percent=10"]': V8 flags that
   // NODE_OPTIONS refuses) and/or from another build of the code at the repository root
-  // (BENCH_VARIANT_DIST=dist-variant). Absent unless one is set.
-  ...(process.env.BENCH_VARIANT_ENV || process.env.BENCH_VARIANT_DIST || process.env.BENCH_VARIANT_NODE_ARGS
+  // (BENCH_VARIANT_DIST=dist-variant); scenarios 5v and 7v are 5 and 7 with the same variant in
+  // both services. Absent unless one is set.
+  ...(VARIANT
     ? [
-        {
-          id: 'test-variant',
-          label: `1v. scenario 1 with ${[process.env.BENCH_VARIANT_ENV, process.env.BENCH_VARIANT_NODE_ARGS, process.env.BENCH_VARIANT_DIST].filter(Boolean).join(' from ')}`,
-          start: (sink) =>
-            monitorTest(sink, {
-              env: JSON.parse(process.env.BENCH_VARIANT_ENV ?? '{}'),
-              nodeArgs: JSON.parse(process.env.BENCH_VARIANT_NODE_ARGS ?? '[]'),
-              dist: process.env.BENCH_VARIANT_DIST ?? 'dist',
-            }),
-        },
+        { id: 'test-variant', label: `1v. scenario 1 with ${VARIANT.label}`, start: (sink) => monitorTest(sink, VARIANT) },
+        { id: 'agent-variant', label: `5v. scenario 5 with ${VARIANT.label}`, start: (sink) => agentBeforeTest(sink, '/k8s-app-monitor-agent/api/metrics', VARIANT) },
+        { id: 'agent-png-variant', label: `7v. scenario 7 with ${VARIANT.label}`, start: (sink) => agentBeforeTest(sink, '/k8s-app-monitor-agent/chart.png', VARIANT) },
       ]
     : []),
   {
@@ -244,7 +252,16 @@ async function main() {
     ['sdk-disabled/bare (2/4)', 'test-sdk-disabled', 'bare', '—'],
     ['mesh telemetry/bare (2b/4)', 'test-mesh-telemetry', 'bare', '≥ 0.6'],
     ['mesh telemetry/stock (2b/3)', 'test-mesh-telemetry', 'stock', '≥ 2'],
-    ['variant/ours (1v/1)', 'test-variant', 'test-full', '> 1 helps'],
+    ...(VARIANT_BASE === MESH_TELEMETRY
+      ? [
+          ['variant/mesh telemetry (1v/2b)', 'test-variant', 'test-mesh-telemetry', '> 1 helps'],
+          ['PNG variant/PNG mesh telemetry (7v/7m)', 'agent-png-variant', 'agent-png-mesh-telemetry', '> 1 helps'],
+        ]
+      : [
+          ['variant/ours (1v/1)', 'test-variant', 'test-full', '> 1 helps'],
+          ['agent variant/agent (5v/5)', 'agent-variant', 'agent-full', '> 1 helps'],
+          ['PNG variant/PNG (7v/7)', 'agent-png-variant', 'agent-png', '> 1 helps'],
+        ]),
     ['PNG charts/original Go agent (7/43)', 'agent-png', GO_AGENT, '≥ 20, p99 ≤ 62.5 ms'],
     ['PNG, mesh telemetry/original Go agent (7m/43)', 'agent-png-mesh-telemetry', GO_AGENT, '≥ 20, p99 ≤ 62.5 ms'],
   ];

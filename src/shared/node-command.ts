@@ -8,7 +8,14 @@
  * - `--heap-growing-percent=10` lets V8's old generation grow by 10% between full collections
  *   rather than by the factor its heuristics pick (1.1–4×), so dead spans and buffers promoted
  *   under load do not pile up: peak RSS 127–140 → 113–118 MB at 0.96–0.98 of the CPU per request
- *   (paired, bench/). A V8 flag NODE_OPTIONS refuses, so it is on the command line.
+ *   (paired, bench/). A V8 flag NODE_OPTIONS refuses, so it is on the command line;
+ * - `--no-maglev` leaves V8's mid-tier compiler out (Ignition, Sparkplug and Turbofan remain); with
+ *   it the peak was 8–17 MB higher, outside the V8 heap mostly (paired scenarios, two runs: monitor-test 111–120 →
+ *   103–105 MB, the agent 117–122 → 109–110, monitor-test with the mesh settings 97–106 → 87–89).
+ *   CPU per request, no Maglev over Maglev, 9–11 rounds, two runs each: monitor-test 1.00 / 0.98
+ *   and 1.01 / 0.98 (8 / 32 connections), with the mesh settings 0.96 / 0.90 and 1.04 / 1.00, the
+ *   agent's chart data 1.03 / 0.93 and 1.04 / 1.02, its PNG 1.04 / 1.02 and 0.98 / 1.02: the runs'
+ *   noise. Without it the hot paths reach Turbofan later, so the first seconds of load cost more.
  */
 export type ServiceDir = 'monitor-test' | 'monitor-agent';
 
@@ -17,23 +24,23 @@ export type ServiceDir = 'monitor-test' | 'monitor-agent';
  * (through dist/, which knip does not follow: hence @public).
  * @public
  */
-export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=10'] as const;
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=10', '--no-maglev'] as const;
 
 /**
  * The V8 flags with request telemetry by the mesh (istio/mesh-telemetry and the chart's
- * istio.requestTelemetry=mesh set monitor-test's as its container's args; the bench's mesh
- * scenarios run them). With no span and no access line a request of monitor-test leaves little
- * garbage, so a 2 MB young generation costs it no CPU (paired with 8 MB, 9 rounds: 1.01 / 0.97 by
- * CPU at 8 / 32 connections) and lowers its peak (long runs of 100,000+ requests: 113–114 → 96–107 MB).
- * The agent parses its upstream's JSON and draws charts: the same flag costs it 6–15% of the CPU
- * (0.94 / 0.89 for the chart data, 0.99 / 0.85 for the PNG) for 118 → 107 MB, still over 100, so
- * it keeps the services' flags. (With the services' own telemetry, 2 MB costs monitor-test 8–11%:
- * 0.92 / 0.89.) docs/performance.md.
+ * istio.requestTelemetry=mesh set them as the containers' args; the bench's mesh scenarios run
+ * them): a smaller young generation, since a request that makes no span and no access line
+ * leaves less garbage. monitor-test 2 MB: no CPU (paired with 8 MB, 9 rounds: 1.01 / 0.97 by CPU
+ * at 8 / 32 connections). The agent parses its upstream's JSON and draws charts: 2 MB costs it
+ * 6–15% (0.94 / 0.89 for the chart data, 0.99 / 0.85 for the PNG), 4 MB 0–5% (with the
+ * services' own telemetry, 9 rounds: 1.00 / 0.95 and 0.95 / 0.98) for a peak of 106–107 → 98–100
+ * MB (mesh settings, 25 s of chart data at 32 connections, two runs each). (With the services'
+ * own telemetry, 2 MB costs monitor-test 8–11%: 0.92 / 0.89.) docs/performance.md.
  * @public
  */
 export const MESH_TELEMETRY_NODE_FLAGS: Readonly<Record<ServiceDir, readonly string[]>> = {
-  'monitor-test': ['--max-semi-space-size=2', '--heap-growing-percent=10'],
-  'monitor-agent': SERVICE_NODE_FLAGS,
+  'monitor-test': ['--max-semi-space-size=2', '--heap-growing-percent=10', '--no-maglev'],
+  'monitor-agent': ['--max-semi-space-size=4', '--heap-growing-percent=10', '--no-maglev'],
 };
 
 /**

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createApp } from '../../src/monitor-agent/app.js';
 import { UpstreamError, type UpstreamClient } from '../../src/monitor-agent/upstream.js';
 import { distPublic, monitorAgentFixture, rawGet, SAMPLE, startServer } from '../helpers/fixtures.js';
@@ -91,6 +92,9 @@ describe('monitor-agent routes', () => {
       expect(plain.headers['content-encoding']).toBeUndefined();
       expect(plain.body.equals(original)).toBe(true);
 
+      // The validator is the digest of every byte of the file, read in chunks at start-up.
+      expect(br.headers.etag).toBe(`W/"${createHash('sha256').update(original).digest('base64url').slice(0, 27)}"`);
+      expect(plain.headers.etag).toBe(br.headers.etag);
       const revalidated = await rawGet(url, { 'if-none-match': br.headers.etag! });
       expect(revalidated.status).toBe(304);
       expect(revalidated.body.length).toBe(0);

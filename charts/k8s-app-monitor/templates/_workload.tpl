@@ -87,7 +87,7 @@ spec:
           {{- if and (include "k8s-app-monitor.meshTelemetry" $root) .meshSemiSpaceMb }}
           {{- $dir := trimPrefix "k8s-app-" $name }}
           # The image's command line with a smaller young generation (istio/mesh-telemetry's args).
-          args: ["--max-semi-space-size={{ .meshSemiSpaceMb }}", "--heap-growing-percent=10", "--import", "./dist/{{ $dir }}/instrumentation.js", "./dist/{{ $dir }}/main.js"]
+          args: ["--max-semi-space-size={{ .meshSemiSpaceMb }}", "--heap-growing-percent=10", "--no-maglev", "--import", "./dist/{{ $dir }}/instrumentation.js", "./dist/{{ $dir }}/main.js"]
           {{- end }}
           ports:
             - name: http
