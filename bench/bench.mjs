@@ -12,7 +12,10 @@ import { freePort, killAll, measuredRound, median, peakRssMb, PINNED, requireWrk
 // seconds, and a ratio taken within one round compares like with like.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
+// Each server's warm-up before the rounds: long enough for V8 to optimise the hot paths with
+// Turbofan alone (the services run without Maglev): after 3 s the PNG's first three rounds still
+// cost 1.5–1.9× the later ones, and a service in use has been warm for longer than that.
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 8);
 const CONNECTIONS = [8, 32];
 const ORIGINAL_AGENT_CHARTS_PER_SECOND = 43; // the Go agent, measured in the issue
 
@@ -279,6 +282,7 @@ async function main() {
     // wrk add about 1.5 to it on two cores; more than that is other work.
     loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
     rounds: ROUNDS,
+    warmupSeconds: WARMUP_SECONDS,
     seconds: SECONDS,
     date: new Date().toISOString(),
     zipkin: process.env.BENCH_ZIPKIN_URL ? 'real' : 'sink (bench/zipkin-sink.mjs)',

@@ -9,9 +9,10 @@
  *   rather than by the factor its heuristics pick (1.1–4×), so dead spans and buffers promoted
  *   under load do not pile up: peak RSS 127–140 → 113–118 MB at 0.96–0.98 of the CPU per request
  *   (paired, bench/). A V8 flag NODE_OPTIONS refuses, so it is on the command line;
- * - `--no-maglev` leaves V8's mid-tier compiler out (Ignition, Sparkplug and Turbofan remain); with
- *   it the peak was 8–17 MB higher, outside the V8 heap mostly (paired scenarios, two runs: monitor-test 111–120 →
- *   103–105 MB, the agent 117–122 → 109–110, monitor-test with the mesh settings 97–106 → 87–89).
+ * - `--no-maglev` leaves V8's mid-tier compiler out (Ignition, Sparkplug and Turbofan remain).
+ *   With it the peak was 8–17 MB higher, mostly outside the V8 heap (paired scenarios, two runs:
+ *   monitor-test 111–120 → 103–105 MB, the agent 117–122 → 109–110, monitor-test with the mesh
+ *   settings 97–106 → 86–89).
  *   CPU per request, no Maglev over Maglev, 9–11 rounds, two runs each: monitor-test 1.00 / 0.98
  *   and 1.01 / 0.98 (8 / 32 connections), with the mesh settings 0.96 / 0.90 and 1.04 / 1.00, the
  *   agent's chart data 1.03 / 0.93 and 1.04 / 1.02, its PNG 1.04 / 1.02 and 0.98 / 1.02: the runs'
