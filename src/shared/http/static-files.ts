@@ -53,7 +53,7 @@ function digest(path: string): string {
   const chunk = Buffer.allocUnsafe(64 * 1024);
   const fd = openSync(path, 'r');
   try {
-    for (let n: number; (n = readSync(fd, chunk)) > 0; ) hash.update(chunk.subarray(0, n));
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
   } finally {
     closeSync(fd);
   }
