@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import type { Context } from 'koa';
@@ -43,12 +43,13 @@ const STREAM_FROM_DISK_BYTES = 1024 * 1024;
 const readIfExists = (path: string): Buffer | undefined => (existsSync(path) ? readFileSync(path) : undefined);
 
 /**
- * The file's digest, read a chunk at a time. Reading the 10 MB Plotly bundle whole only to hash
- * it cost the agent 4–9 MB at its peak under load, long after that buffer was freed (15 s of chart
- * data at 32 connections, one run each: 121 → 117 MB as shipped, 114 → 106 without Maglev), most
- * likely through glibc, which raises its mmap threshold to the size of a freed mapping.
+ * The digest of a file that is not held in memory, read a chunk at a time. Reading the 10 MB
+ * Plotly bundle whole only to hash it cost the agent 4–9 MB at its peak under load, long after that
+ * buffer was freed (15 s of chart data at 32 connections, one run each: 121 → 117 MB as shipped,
+ * 114 → 106 without Maglev), most likely through glibc, which raises its mmap threshold to the
+ * size of a freed mapping.
  */
-function digest(path: string): string {
+function fileDigest(path: string): Hash {
   const hash = createHash('sha256');
   const chunk = Buffer.allocUnsafe(64 * 1024);
   const fd = openSync(path, 'r');
@@ -57,7 +58,7 @@ function digest(path: string): string {
   } finally {
     closeSync(fd);
   }
-  return hash.digest('base64url');
+  return hash;
 }
 
 /**
@@ -76,13 +77,15 @@ export function loadStaticFiles(dir: string): StaticFiles {
     const br = readIfExists(`${path}.br`);
     const gzip = readIfExists(`${path}.gz`);
     const size = statSync(path).size;
+    const identity = (br || gzip) && size > STREAM_FROM_DISK_BYTES ? undefined : readFileSync(path);
+    const digest = identity ? createHash('sha256').update(identity) : fileDigest(path);
     files.set(relative(dir, path).split('\\').join('/'), {
       type,
       page: type.startsWith('text/html'),
-      identity: (br || gzip) && size > STREAM_FROM_DISK_BYTES ? undefined : readFileSync(path),
+      identity,
       path,
       size,
-      etag: `W/"${digest(path).slice(0, 27)}"`,
+      etag: `W/"${digest.digest('base64url').slice(0, 27)}"`,
       br,
       gzip,
     });
