@@ -83,14 +83,17 @@ describe('monitor-agent routes', () => {
       expect(br.headers.vary).toMatch(/Accept-Encoding/);
       expect(br.body.length).toBeLessThan(original.length / 4);
       expect(brotliDecompressSync(br.body).equals(original)).toBe(true);
+      expect(Number(br.headers['content-length'])).toBe(br.body.length);
 
       const gz = await rawGet(url, { 'accept-encoding': 'gzip' });
       expect(gz.headers['content-encoding']).toBe('gzip');
       expect(gunzipSync(gz.body).equals(original)).toBe(true);
+      expect(Number(gz.headers['content-length'])).toBe(gz.body.length);
 
       const plain = await rawGet(url, { 'accept-encoding': 'identity' });
       expect(plain.headers['content-encoding']).toBeUndefined();
       expect(plain.body.equals(original)).toBe(true);
+      expect(Number(plain.headers['content-length'])).toBe(original.length);
 
       // The validator is the digest of every byte of the file, read in chunks at start-up.
       expect(br.headers.etag).toBe(`W/"${createHash('sha256').update(original).digest('base64url').slice(0, 27)}"`);

@@ -13,17 +13,21 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
+/** One encoding of a file: its bytes, held in memory, or the file to stream them from. */
+interface Stored {
+  path: string;
+  size: number;
+  bytes?: Buffer;
+}
+
 interface StaticFile {
   type: string;
   /** An HTML page: answered with the pages' Content-Security-Policy. */
   page: boolean;
   etag: string;
-  /** The bytes, in memory unless the file is large and has a compressed copy (see below). */
-  identity?: Buffer;
-  path: string;
-  size: number;
-  br?: Buffer;
-  gzip?: Buffer;
+  identity: Stored;
+  br?: Stored;
+  gzip?: Stored;
 }
 
 export interface StaticFiles {
@@ -40,7 +44,7 @@ function listFiles(dir: string): string[] {
 
 const STREAM_FROM_DISK_BYTES = 1024 * 1024;
 
-const readIfExists = (path: string): Buffer | undefined => (existsSync(path) ? readFileSync(path) : undefined);
+const stored = (path: string, hold: boolean): Stored => ({ path, size: statSync(path).size, bytes: hold ? readFileSync(path) : undefined });
 
 /**
  * The digest of a file that is not held in memory, read a chunk at a time. Reading the 10 MB
@@ -62,34 +66,37 @@ function fileDigest(path: string): Hash {
 }
 
 /**
- * Loads a folder of assets into memory once, at start-up. Precompressed `.br`/`.gz` siblings
- * written by the build (scripts/copy-assets.mjs) are served to clients that accept them, so the
- * 10 MB Plotly bundle goes out as ~1.6 MB without compressing at request time. A file over
- * STREAM_FROM_DISK_BYTES that has such a sibling is streamed from disk to the rare client that
- * accepts neither, rather than held in memory for it (the uncompressed Plotly bundle alone was
- * 10 MB of the agent's RSS); small files stay in memory, where they are served fastest.
+ * Loads a folder of assets once, at start-up. Precompressed `.br`/`.gz` siblings written by the
+ * build (scripts/copy-assets.mjs) are served to clients that accept them, so the 10 MB Plotly
+ * bundle goes out as ~1.6 MB without compressing at request time. Small files are held in
+ * memory, where they are served fastest. A file over STREAM_FROM_DISK_BYTES that has such a
+ * sibling is streamed from disk in every encoding instead: a browser fetches it once and then
+ * keeps or revalidates its copy, and holding the Plotly bundle's copies cost the agent their size in
+ * RSS for its whole life (10 MB uncompressed; 3.5 MB for its `.br` and `.gz`, docs/performance.md).
  */
 export function loadStaticFiles(dir: string): StaticFiles {
   const files = new Map<string, StaticFile>();
   for (const path of listFiles(dir)) {
     const type = TYPES[extname(path)];
     if (!type) continue; // .br/.gz siblings and unknown kinds are not served by name
-    const br = readIfExists(`${path}.br`);
-    const gzip = readIfExists(`${path}.gz`);
-    const size = statSync(path).size;
-    const identity = (br || gzip) && size > STREAM_FROM_DISK_BYTES ? undefined : readFileSync(path);
-    const digest = identity ? createHash('sha256').update(identity) : fileDigest(path);
+    const [brPath, gzipPath] = [`${path}.br`, `${path}.gz`].map((sibling) => (existsSync(sibling) ? sibling : undefined));
+    const hold = !(brPath || gzipPath) || statSync(path).size <= STREAM_FROM_DISK_BYTES;
+    const identity = stored(path, hold);
+    const digest = identity.bytes ? createHash('sha256').update(identity.bytes) : fileDigest(path);
     files.set(relative(dir, path).split('\\').join('/'), {
       type,
       page: type.startsWith('text/html'),
       identity,
-      path,
-      size,
       etag: `W/"${digest.digest('base64url').slice(0, 27)}"`,
-      br,
-      gzip,
+      br: brPath ? stored(brPath, hold) : undefined,
+      gzip: gzipPath ? stored(gzipPath, hold) : undefined,
     });
   }
+
+  const sendStored = (ctx: Context, { bytes, path, size }: Stored) => {
+    ctx.body = bytes ?? createReadStream(path);
+    ctx.length = size;
+  };
 
   return {
     send(ctx, name, { maxAgeSeconds = 0 } = {}) {
@@ -110,13 +117,12 @@ export function loadStaticFiles(dir: string): StaticFiles {
       // Asked one at a time: at equal quality the smaller encoding wins, whatever the client's order.
       if (file.br && ctx.acceptsEncodings('br') === 'br') {
         ctx.set('Content-Encoding', 'br');
-        ctx.body = file.br;
+        sendStored(ctx, file.br);
       } else if (file.gzip && ctx.acceptsEncodings('gzip') === 'gzip') {
         ctx.set('Content-Encoding', 'gzip');
-        ctx.body = file.gzip;
+        sendStored(ctx, file.gzip);
       } else {
-        ctx.body = file.identity ?? createReadStream(file.path);
-        ctx.length = file.size;
+        sendStored(ctx, file.identity);
       }
     },
   };
