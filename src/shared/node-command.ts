@@ -27,6 +27,9 @@ export type ServiceDir = 'monitor-test' | 'monitor-agent';
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=10', '--no-maglev'] as const;
 
+/** The services' flags with another young generation (semi-space) size. */
+const withSemiSpaceMb = (mb: number): readonly string[] => [`--max-semi-space-size=${mb}`, ...SERVICE_NODE_FLAGS.slice(1)];
+
 /**
  * The V8 flags with request telemetry by the mesh (istio/mesh-telemetry and the chart's
  * istio.requestTelemetry=mesh set them as the containers' args; the bench's mesh scenarios run
@@ -36,13 +39,13 @@ export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-pe
  * 6–15% (0.94 / 0.89 for the chart data, 0.99 / 0.85 for the PNG), 4 MB 0–5% (with the
  * services' own telemetry, 9 rounds: 1.00 / 0.95 and 0.95 / 0.98) for a peak of 106–107 → 98–100
  * MB (mesh settings, 25 s of chart data at 32 connections, two runs each; 100.7–101 in the long
- * runs of two full benches, 94–96 since the Plotly bundle's copies are read from disk). (With the services' own telemetry, 2 MB costs monitor-test 8–11%:
- * 0.92 / 0.89.) docs/performance.md.
+ * runs of two full benches, 94–96 since the Plotly bundle's copies are read from disk). (With
+ * the services' own telemetry, 2 MB costs monitor-test 8–11%: 0.92 / 0.89.) docs/performance.md.
  * @public
  */
 export const MESH_TELEMETRY_NODE_FLAGS: Readonly<Record<ServiceDir, readonly string[]>> = {
-  'monitor-test': ['--max-semi-space-size=2', '--heap-growing-percent=10', '--no-maglev'],
-  'monitor-agent': ['--max-semi-space-size=4', '--heap-growing-percent=10', '--no-maglev'],
+  'monitor-test': withSemiSpaceMb(2),
+  'monitor-agent': withSemiSpaceMb(4),
 };
 
 /**

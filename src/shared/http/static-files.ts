@@ -49,7 +49,10 @@ function listFiles(dir: string): string[] {
 
 const STREAM_FROM_DISK_BYTES = 1024 * 1024;
 
-const stored = (path: string, hold: boolean): Stored => ({ path, size: statSync(path).size, bytes: hold ? readFileSync(path) : undefined });
+/** What a file is read by a chunk of, at start-up to hash it and at each request to send it. */
+const CHUNK_BYTES = 64 * 1024;
+
+const stored = (path: string, hold: boolean, size = statSync(path).size): Stored => ({ path, size, bytes: hold ? readFileSync(path) : undefined });
 
 /**
  * The digest of a file that is not held in memory, read a chunk at a time. Reading the 10 MB
@@ -60,7 +63,7 @@ const stored = (path: string, hold: boolean): Stored => ({ path, size: statSync(
  */
 function fileDigest(path: string): Hash {
   const hash = createHash('sha256');
-  const chunk = Buffer.allocUnsafe(64 * 1024);
+  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   const fd = openSync(path, 'r');
   try {
     for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
@@ -70,18 +73,15 @@ function fileDigest(path: string): Hash {
   return hash;
 }
 
-const CHUNK_BYTES = 64 * 1024;
-
 /**
  * Writes `size` bytes of an open file to the response, each chunk read into the same buffer once
  * the previous one has been handed to the socket, and closes it; never more than the
  * Content-Length sent, and a reset if the file ends early. Stops when the client goes; a failure
  * goes to `onError` (Koa's ctx.onerror, which logs it as it does a failed body stream). Never
- * rejects. Hand-written because
- * fs.createReadStream allocates a fresh buffer for every chunk: for the Plotly bundle's `.br`
- * that cost the agent 4.5 ms of CPU a download and a peak of 162 MB at 8 connections (bench
- * scenario 6b), against 1.3 ms and 102 MB here, and 0.46 ms and 107 MB with the copy held in
- * memory (docs/performance.md).
+ * rejects. Hand-written because fs.createReadStream allocates a fresh buffer for every chunk: for
+ * the Plotly bundle's `.br` that cost the agent 4.5 ms of CPU a download and a peak of 162 MB at
+ * 8 connections (bench scenario 6b), against 1.3 ms and 102 MB here, and 0.46 ms and 107 MB with
+ * the copy held in memory (docs/performance.md).
  */
 async function writeFromDisk(res: ServerResponse, file: FileHandle, size: number, onError: (error: Error) => void): Promise<void> {
   const chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
@@ -119,8 +119,9 @@ export function loadStaticFiles(dir: string): StaticFiles {
     const type = TYPES[extname(path)];
     if (!type) continue; // .br/.gz siblings and unknown kinds are not served by name
     const [brPath, gzipPath] = [`${path}.br`, `${path}.gz`].map((sibling) => (existsSync(sibling) ? sibling : undefined));
-    const hold = !(brPath || gzipPath) || statSync(path).size <= STREAM_FROM_DISK_BYTES;
-    const identity = stored(path, hold);
+    const size = statSync(path).size;
+    const hold = !(brPath || gzipPath) || size <= STREAM_FROM_DISK_BYTES;
+    const identity = stored(path, hold, size);
     const digest = identity.bytes ? createHash('sha256').update(identity.bytes) : fileDigest(path);
     files.set(relative(dir, path).split('\\').join('/'), {
       type,
