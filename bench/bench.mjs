@@ -5,8 +5,8 @@
 // bench/results.json and prints a table.
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { MESH_TELEMETRY_NODE_FLAGS, SERVICE_NODE_FLAGS } from '../dist/shared/node-command.js';
-import { freePort, killAll, measuredRound, median, peakRssMb, PINNED, requireWrk, start, startService, startSpanSink, stop, tracing, waitReady, wrk } from './harness.mjs';
+import { SERVICE_NODE_FLAGS } from '../dist/shared/node-command.js';
+import { freePort, killAll, measuredRound, MESH_TELEMETRY, median, peakRssMb, PINNED, requireWrk, start, startService, startSpanSink, stop, tracing, waitReady, wrk } from './harness.mjs';
 
 // Many short rounds rather than a few long ones: this kind of shared VM drifts in swaths of a few
 // seconds, and a ratio taken within one round compares like with like.
@@ -44,11 +44,6 @@ async function agentBeforeTest(sink, path, { env = {}, nodeFlags, nodeArgs, dist
   const agent = await startService('monitor-agent', sink, { env: { ...env, SERVICE_NAME: '127.0.0.1', APP_PORT: String(test.port) }, nodeFlags, nodeArgs, dist });
   return { servers: [test.child, agent.child], watch: agent.child, also: test.child, ready: agent.ready, url: `${agent.url}${path}` };
 }
-
-// The services as k8s/overlays/istio-mesh-telemetry runs them: the sidecars make each request's
-// span and access line, so the process makes neither (istio/README.md#request-telemetry-by-the-mesh),
-// with the mesh's V8 flags (young generations of 2 MB for monitor-test, 4 MB for the agent).
-const MESH_TELEMETRY = { env: { OTEL_SDK_DISABLED: 'true', ACCESS_LOG: 'false' }, nodeFlags: MESH_TELEMETRY_NODE_FLAGS };
 
 const { BENCH_VARIANT_ENV, BENCH_VARIANT_NODE_ARGS, BENCH_VARIANT_DIST, BENCH_VARIANT_MODE } = process.env;
 // BENCH_VARIANT_MODE=mesh: the variant starts from the mesh settings and is paired with 2b and 7m.

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { serviceNodeArgs } from '../dist/shared/node-command.js';
+import { MESH_TELEMETRY_NODE_FLAGS, serviceNodeArgs } from '../dist/shared/node-command.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const PINNED = cpus().length >= 2;
@@ -104,6 +104,11 @@ export function wrk(url, connections, seconds, headers = {}) {
 export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export const tracing = (sink) => ({ OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: sink, OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' });
+
+// The services as k8s/overlays/istio-mesh-telemetry runs them: the sidecars make each request's
+// span and access line, so the process makes neither (istio/README.md#request-telemetry-by-the-mesh),
+// with the mesh's V8 flags (young generations of 2 MB for monitor-test, 4 MB for the agent).
+export const MESH_TELEMETRY = { env: { OTEL_SDK_DISABLED: 'true', ACCESS_LOG: 'false' }, nodeFlags: MESH_TELEMETRY_NODE_FLAGS };
 
 /**
  * One of our services as it ships (the SDK preloaded, then the service: the Dockerfile's CMD),

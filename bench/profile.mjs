@@ -4,13 +4,13 @@
 // samples of the measured window count, not start-up or warm-up. BENCH_PROFILE picks the target:
 // `test` (default: monitor-test's GET /metrics), `test-mesh` (the same as the mesh-telemetry
 // overlay runs it: no span, no access line), `bare` (bench/bare-koa.mjs, the same JSON with no
-// telemetry: what the ratio's denominator spends) or `agent-png` (the agent's /chart.png, its
-// monitor-test running unprofiled beside it).
+// telemetry: what the ratio's denominator spends), `agent-png` (the agent's /chart.png, its
+// monitor-test running unprofiled beside it) or `agent-png-mesh` (the same, both services as the
+// mesh-telemetry overlay runs them).
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MESH_TELEMETRY_NODE_FLAGS } from '../dist/shared/node-command.js';
-import { freePort, killAll, requireWrk, start, startService, startSpanSink, stop, waitReady, wrk } from './harness.mjs';
+import { freePort, killAll, MESH_TELEMETRY, requireWrk, start, startService, startSpanSink, stop, waitReady, wrk } from './harness.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -70,7 +70,7 @@ const TARGETS = {
   'test-mesh': {
     label: 'monitor-test GET /metrics, request telemetry by the mesh (OTEL_SDK_DISABLED=true, ACCESS_LOG=false)',
     async start(sink, nodeArgs) {
-      const server = await startService('monitor-test', sink.url, { nodeArgs, nodeFlags: MESH_TELEMETRY_NODE_FLAGS, env: { OTEL_SDK_DISABLED: 'true', ACCESS_LOG: 'false' } });
+      const server = await startService('monitor-test', sink.url, { nodeArgs, ...MESH_TELEMETRY });
       return { server, url: `${server.url}/metrics` };
     },
   },
@@ -88,6 +88,19 @@ const TARGETS = {
       const upstream = await startService('monitor-test', sink.url);
       await waitReady(upstream.ready);
       const server = await startService('monitor-agent', sink.url, { nodeArgs, env: { SERVICE_NAME: '127.0.0.1', APP_PORT: String(upstream.port) } });
+      return { server, upstream, url: `${server.url}/k8s-app-monitor-agent/chart.png` };
+    },
+  },
+  'agent-png-mesh': {
+    label: 'monitor-agent GET /chart.png, both services with request telemetry by the mesh',
+    async start(sink, nodeArgs) {
+      const upstream = await startService('monitor-test', sink.url, MESH_TELEMETRY);
+      await waitReady(upstream.ready);
+      const server = await startService('monitor-agent', sink.url, {
+        nodeArgs,
+        nodeFlags: MESH_TELEMETRY.nodeFlags,
+        env: { ...MESH_TELEMETRY.env, SERVICE_NAME: '127.0.0.1', APP_PORT: String(upstream.port) },
+      });
       return { server, upstream, url: `${server.url}/k8s-app-monitor-agent/chart.png` };
     },
   },
