@@ -39,7 +39,7 @@ const withSemiSpaceMb = (mb: number): readonly string[] => [`--max-semi-space-si
  * 6–15% (0.94 / 0.89 for the chart data, 0.99 / 0.85 for the PNG), 4 MB 0–5% (with the
  * services' own telemetry, 9 rounds: 1.00 / 0.95 and 0.95 / 0.98) for a peak of 106–107 → 98–100
  * MB (mesh settings, 25 s of chart data at 32 connections, two runs each; 100.7–101 in the long
- * runs of two full benches, 94–96 since the Plotly bundle's copies are read from disk). (With
+ * runs of two full benches, 94–98 in four since the Plotly bundle's copies are read from disk). (With
  * the services' own telemetry, 2 MB costs monitor-test 8–11%: 0.92 / 0.89.) docs/performance.md.
  * @public
  */
