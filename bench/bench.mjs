@@ -126,7 +126,7 @@ const SCENARIOS = [
     start: (sink) => agentBeforeTest(sink, '/k8s-app-monitor-agent/chart.png', MESH_TELEMETRY),
   },
   // The PNG targets' denominator, paired in every round like the others: the seed's chart drawn
-  // by go-chart (bench/go-agent) in front of a monitor-test in mesh settings (~1% of its CPU).
+  // by go-chart (bench/go-agent) in front of a monitor-test in mesh settings (under 1% of the pair's CPU).
   {
     id: 'go-agent-png',
     label: "7g. the seed's Go agent's chart PNG (bench/go-agent: go-chart v2, as the seed drew it) → monitor-test with mesh telemetry",
