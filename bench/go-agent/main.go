@@ -1,8 +1,8 @@
 // A stand-in for the seed's Go agent, for the bench only: the same library (go-chart) drawing
 // the same bar chart (six bars, 512 px high, bars 60 px wide, title "app,domain,host") of the
 // same upstream JSON, so the PNG target is a ratio paired in one run rather than a constant.
-// Unlike the seed it answers 502 when the upstream fails instead of exiting, and 500 when go-chart
-// cannot draw the values, rather than a 200 with half a PNG.
+// Unlike the seed it answers 502 when the upstream fails or answers other than 200, instead of
+// exiting, and 500 when go-chart cannot draw the values, rather than a 200 with half a PNG.
 package main
 
 import (
@@ -45,6 +45,10 @@ func main() {
 			return
 		}
 		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			http.Error(w, "upstream answered "+resp.Status, http.StatusBadGateway)
+			return
+		}
 		var m metric
 		if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)
