@@ -26,6 +26,10 @@ export interface MonitorTestDeps {
   faults: Faults;
 }
 
+/** The seed's two metric routes; their answers are counted per app (app-responses.ts). */
+const DEFAULT_APP_ROUTE = '/metrics';
+const APP_ROUTE = '/metrics/:appname';
+
 export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa {
   const { simulation, staticFiles } = deps;
   const defaultApp = config.apps[0]!;
@@ -46,16 +50,17 @@ export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa
   const countApp = appResponseCounter(
     deps.metrics.registry,
     config.apps.map((app) => app.name),
+    [DEFAULT_APP_ROUTE, APP_ROUTE],
     appOf,
   );
-  router.get('/metrics', countApp, maybeFail, (ctx) => {
+  router.get(DEFAULT_APP_ROUTE, maybeFail, (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = metricOf(defaultApp.name);
   });
   router.get('/metrics/', (ctx) => {
     ctx.throw(400, 'app name must not be empty');
   });
-  router.get('/metrics/:appname', countApp, maybeFail, (ctx) => {
+  router.get(APP_ROUTE, maybeFail, (ctx) => {
     const name = ctx.params.appname ?? '';
     if (!isAppName(name)) ctx.throw(400, `app name must be ${APP_NAME_RULE}`);
     const metric = metricOf(name);
@@ -78,5 +83,5 @@ export function createApp(config: MonitorTestConfig, deps: MonitorTestDeps): Koa
   });
   router.get('/api.css', (ctx) => staticFiles.send(ctx, 'api.css'));
 
-  return buildKoaApp({ ...deps, router, accessLog: config.accessLog });
+  return buildKoaApp({ ...deps, router, accessLog: config.accessLog, onResponse: countApp });
 }

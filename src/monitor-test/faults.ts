@@ -57,11 +57,8 @@ export function createFaults(initial: FaultConfig, random: Random = Math.random)
   set({ errorRate: initial.errorRate, delayMs: initial.delayMs, jitterMs: initial.delayJitterMs });
 
   return {
-    middleware: (appOf) =>
-      async function maybeFail(ctx, next) {
-        if (!any) return next();
-        const fault = state.apps.get(appOf(ctx)) ?? state.all;
-        if (!fault) return next();
+    middleware: (appOf) => {
+      const applyFault = async (fault: ActiveFault, ctx: Parameters<Middleware>[0], next: () => Promise<unknown>) => {
         // Only an answer the fault changed is marked: a delayed one, or a failed one.
         const delay = fault.delayMs + Math.round(random() * fault.jitterMs);
         fault.credit += fault.errorRate;
@@ -71,7 +68,13 @@ export function createFaults(initial: FaultConfig, random: Random = Math.random)
         if (delay > 0) await sleep(delay);
         if (fail) ctx.throw(500, 'injected fault', { expose: true });
         await next();
-      },
+      };
+      // Not async itself: with no fault set it hands on next()'s promise instead of wrapping it.
+      return function maybeFail(ctx, next) {
+        const fault = any ? (state.apps.get(appOf(ctx)) ?? state.all) : undefined;
+        return fault ? applyFault(fault, ctx, next) : next();
+      };
+    },
     set,
     clear() {
       state.all = undefined;

@@ -2,7 +2,7 @@ import Koa from 'koa';
 import type Router from '@koa/router';
 import type { Logger } from '../logger.js';
 import { accessLog as accessLogWriter } from './access-log.js';
-import { serverTelemetry } from '../telemetry/http-server.js';
+import { type ResponseObserver, serverTelemetry } from '../telemetry/http-server.js';
 import type { ServiceMetrics } from '../telemetry/metrics.js';
 import type { VersionInfo } from '../version-info.js';
 import { errorHandler } from './errors.js';
@@ -19,6 +19,8 @@ export interface AppParts {
   version: VersionInfo;
   /** Whether each request gets an access line (config's ACCESS_LOG). */
   accessLog: boolean;
+  /** A service's own per-response metric (monitor-test's answers per app), told of every answer. */
+  onResponse?: ResponseObserver;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface AppParts {
  * status; nothing above it throws), the read-only guard, routes. Few layers, on purpose: each
  * costs a promise and a closure per request (see bench/).
  */
-export function buildKoaApp({ logger, readiness, router, metrics, version, accessLog }: AppParts): Koa {
+export function buildKoaApp({ logger, readiness, router, metrics, version, accessLog, onResponse }: AppParts): Koa {
   router.get('/version', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = version;
@@ -39,7 +41,7 @@ export function buildKoaApp({ logger, readiness, router, metrics, version, acces
   app.on('error', (err: unknown) => logger.warn({ err }, 'response stream error'));
   app.use(securityHeaders());
   app.use(probes(readiness));
-  app.use(serverTelemetry(metrics, accessLog ? accessLogWriter(logger) : undefined));
+  app.use(serverTelemetry(metrics, accessLog ? accessLogWriter(logger) : undefined, onResponse));
   app.use(errorHandler(logger));
   app.use(acceptOnlyReads());
   app.use(router.routes());

@@ -1,5 +1,5 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { AccessLog } from '../http/access-log.js';
 import { statusOf } from '../http/errors.js';
 import { matchedRoute, UNMATCHED_ROUTE } from '../http/route.js';
@@ -8,6 +8,9 @@ import { sampledTraceIds, traceIdsOf } from './trace-ids.js';
 
 const tracer = trace.getTracer('k8s-app-monitor');
 
+/** A service's own per-response metric, called with the matched route (if any) and the final status. */
+export type ResponseObserver = (ctx: Context, route: string | undefined, status: number) => void;
+
 /**
  * One SERVER span, one histogram observation and one access-log line per request, made here
  * rather than by monkey-patching http (see tracing.ts), and in one middleware so that the three
@@ -15,9 +18,10 @@ const tracer = trace.getTracer('k8s-app-monitor');
  * context is extracted with the global propagators (W3C and B3); a malformed header yields a new
  * trace, never an error. The span is named by route template (`GET /metrics/:appname`) once the
  * router has matched, and every response carries `traceresponse` (W3C Trace Context Level 2) so a
- * user can look the request up. Without `logAccess` (ACCESS_LOG=false) no line is written.
+ * user can look the request up. Without `logAccess` (ACCESS_LOG=false) no line is written;
+ * `onResponse` is told of every answer here too, rather than wrapping the routes in a layer of its own.
  */
-export function serverTelemetry(metrics: ServiceMetrics, logAccess: AccessLog | undefined): Middleware {
+export function serverTelemetry(metrics: ServiceMetrics, logAccess: AccessLog | undefined, onResponse?: ResponseObserver): Middleware {
   return async function observeRequest(ctx, next) {
     const start = performance.now();
     const method = methodLabel(ctx.method);
@@ -50,6 +54,7 @@ export function serverTelemetry(metrics: ServiceMetrics, logAccess: AccessLog | 
       const durationMs = performance.now() - start;
       const routeLabel = route ?? UNMATCHED_ROUTE;
       observeDuration(metrics.httpServerDuration, { http_request_method: method, http_route: routeLabel, http_response_status_code: status }, durationMs / 1000, sampledTraceIds(span));
+      onResponse?.(ctx, route, status);
       // Logged here, after the span's context has closed, so the ids are passed, not mixed in.
       logAccess?.(ctx, { route: routeLabel, status, durationMs, ids });
     }
