@@ -10,8 +10,10 @@ import { startGoAgent } from './go-agent.mjs';
 import { freePort, killAll, measuredRound, MESH_TELEMETRY, median, peakRssMb, PINNED, requireWrk, start, startService, startSpanSink, stop, tracing, waitReady, wrk } from './harness.mjs';
 
 // Many short rounds rather than a few long ones: this kind of shared VM drifts in swaths of a few
-// seconds, and a ratio taken within one round compares like with like.
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+// seconds, and a ratio taken within one round compares like with like. 15, not 9: single rounds'
+// ratios spread 0.41–1.40 for the same pair in one run (2b/4 at 8 connections, 14:39 on
+// 2026-12-07), and the median of 9 moved by ±0.1 from run to run.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 // Each server's warm-up before the rounds: long enough for V8 to optimise the hot paths with
 // Turbofan alone (the services run without Maglev): after 3 s the PNG's first three rounds still
