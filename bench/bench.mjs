@@ -137,8 +137,9 @@ const SCENARIOS = [
       await waitReady(test.ready);
       const agent = await startGoAgent(test.port);
       // Never stopped between its rounds (below): stopped and resumed, Go's runtime drew a chart at
-      // 32 connections for up to twice the CPU (25 → 45–55 ms in 9 of 15 rounds, a full run at
-      // 00:49 on 2026-12-08), which flattered the PNG ratios; left running, it does not slow the others.
+      // 32 connections for up to twice the CPU (25 → 45–55 ms in 9 of 15 rounds, the full run of
+      // 00:53 on 2026-12-08), which flattered the PNG ratios; left running beside the first seven
+      // scenarios it did not slow them (docs/performance.md).
       return { servers: [test.child, agent.child], watch: agent.child, also: test.child, ready: agent.url, url: agent.url, keepRunning: true };
     },
   },
