@@ -89,7 +89,7 @@ const SCENARIOS = [
   // Request telemetry by the mesh: no span, no access line, the histogram and everything else as shipped.
   {
     id: 'test-mesh-telemetry',
-    label: '2b. monitor-test with request telemetry by the mesh (OTEL_SDK_DISABLED=true, ACCESS_LOG=false, a 2 MB young generation)',
+    label: '2b. monitor-test with request telemetry by the mesh (OTEL_SDK_DISABLED=true, ACCESS_LOG=false, a 4 MB young generation)',
     start: (sink) => monitorTest(sink, MESH_TELEMETRY),
   },
   {

@@ -107,7 +107,7 @@ export const tracing = (sink) => ({ OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTE
 
 // The services as k8s/overlays/istio-mesh-telemetry runs them: the sidecars make each request's
 // span and access line, so the process makes neither (istio/README.md#request-telemetry-by-the-mesh),
-// with the mesh's V8 flags (young generations of 2 MB for monitor-test, 4 MB for the agent).
+// with the mesh's V8 flags (a 4 MB young generation for both).
 export const MESH_TELEMETRY = { env: { OTEL_SDK_DISABLED: 'true', ACCESS_LOG: 'false' }, nodeFlags: MESH_TELEMETRY_NODE_FLAGS };
 
 /**
