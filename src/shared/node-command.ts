@@ -34,15 +34,15 @@ const withSemiSpaceMb = (mb: number): readonly string[] => [`--max-semi-space-si
  * The V8 flags with request telemetry by the mesh (istio/mesh-telemetry and the chart's
  * istio.requestTelemetry=mesh set them as the containers' args; the bench's mesh scenarios run
  * them): a 4 MB young generation for both, since a request that makes no span and no access line
- * leaves less garbage. monitor-test: 4 MB against 2 costs it 1.07 / 1.05× less CPU at 8 / 32
- * connections (paired, 15 rounds; 8 MB 1.04 / 1.04) for the same long-run peak (85.6–86.5 MB
- * after 110,000 requests at 32 connections, two runs each). The agent parses its upstream's JSON
- * and draws charts: 2 MB costs it 6–15% (0.94 / 0.89 for the chart data, 0.99 / 0.85 for the PNG),
- * 4 MB 0–5% (with the services' own telemetry, 9 rounds: 1.00 / 0.95 and 0.95 / 0.98) for a peak
- * of 106–107 → 98–100 MB (mesh settings, 25 s of chart data at 32 connections, two runs each;
- * 94–98 in the long runs since the Plotly bundle's copies are read from disk). (With the
- * services' own telemetry, a smaller young generation costs monitor-test 8–11%: 2 MB, 0.92 /
- * 0.89.) docs/performance.md.
+ * leaves less garbage. monitor-test: 2 MB costs it 1.07 / 1.05× the CPU a request of 4 MB at
+ * 8 / 32 connections (paired, 15 rounds; 8 MB: 1.04 / 1.04 against 2, at a short-run peak of
+ * 98 / 100 MB against 91 / 92) for the same long-run peak (85.6–86.5 MB after 100,000+ requests
+ * at 32 connections, two runs each). The agent parses its upstream's JSON and draws charts: 2 MB
+ * costs it 9–12% of the PNG's CPU (0.91 / 0.88 without Maglev; 6–15% with), 4 MB 0–5% (with the
+ * services' own telemetry, 9 rounds: 1.00 / 0.95 and 0.95 / 0.98) for a peak of 106–107 →
+ * 98–100 MB (mesh settings, 25 s of chart data at 32 connections, two runs each; 94–98 in the
+ * long runs since the Plotly bundle's copies are read from disk). (With the services' own
+ * telemetry, 2 MB costs monitor-test 8–11%: 0.92 / 0.89.) docs/performance.md.
  * @public
  */
 export const MESH_TELEMETRY_NODE_FLAGS: Readonly<Record<ServiceDir, readonly string[]>> = {
