@@ -112,14 +112,14 @@ export const MESH_TELEMETRY = { env: { OTEL_SDK_DISABLED: 'true', ACCESS_LOG: 'f
 
 /**
  * One of our services as it ships (the SDK preloaded, then the service: the Dockerfile's CMD),
- * everything on, spans to `sink`, on free ports. `nodeFlags` (by service) replace the services' V8
+ * everything on, spans to `sink`, on free ports. `nodeFlags` replace the services' V8
  * flags (the mesh's); `nodeArgs` go after them, before the preload (e.g. --cpu-prof);
  * `dist` is another build of the code at the repository root (bench.mjs's BENCH_VARIANT_DIST).
  */
 export async function startService(service, sink, { env = {}, nodeArgs = [], dist = 'dist', nodeFlags } = {}) {
   const [port, metricsPort] = [await freePort(), await freePort()];
   // As the Dockerfile's CMD and npm start run the services (src/shared/node-command.ts).
-  const child = start(process.execPath, serviceNodeArgs(service, `./${dist}`, nodeArgs, nodeFlags?.[service]), {
+  const child = start(process.execPath, serviceNodeArgs(service, `./${dist}`, nodeArgs, nodeFlags), {
     ...tracing(sink),
     PORT: String(port),
     METRICS_PORT: String(metricsPort),

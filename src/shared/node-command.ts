@@ -27,9 +27,6 @@ export type ServiceDir = 'monitor-test' | 'monitor-agent';
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=10', '--no-maglev'] as const;
 
-/** The services' flags with another young generation (semi-space) size. */
-const withSemiSpaceMb = (mb: number): readonly string[] => [`--max-semi-space-size=${mb}`, ...SERVICE_NODE_FLAGS.slice(1)];
-
 /**
  * The V8 flags with request telemetry by the mesh (istio/mesh-telemetry and the chart's
  * istio.requestTelemetry=mesh set them as the containers' args; the bench's mesh scenarios run
@@ -45,10 +42,7 @@ const withSemiSpaceMb = (mb: number): readonly string[] => [`--max-semi-space-si
  * telemetry, 2 MB costs monitor-test 8–11%: 0.92 / 0.89.) docs/performance.md.
  * @public
  */
-export const MESH_TELEMETRY_NODE_FLAGS: Readonly<Record<ServiceDir, readonly string[]>> = {
-  'monitor-test': withSemiSpaceMb(4),
-  'monitor-agent': withSemiSpaceMb(4),
-};
+export const MESH_TELEMETRY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', ...SERVICE_NODE_FLAGS.slice(1)];
 
 /**
  * The node arguments of a service built into `dist` (a path, `./dist` from the repository root);

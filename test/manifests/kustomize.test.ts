@@ -10,7 +10,7 @@ import { unknownFieldErrors, validationErrors } from './schemas.js';
 import { crossReferenceErrors } from './cross-references.js';
 import { policyErrors } from './policies.js';
 import { kubectl } from '../helpers/tools.js';
-import { MESH_TELEMETRY_NODE_FLAGS, SERVICE_NODE_FLAGS, serviceNodeArgs, type ServiceDir } from '../../src/shared/node-command.js';
+import { MESH_TELEMETRY_NODE_FLAGS, serviceNodeArgs, type ServiceDir } from '../../src/shared/node-command.js';
 
 const hasKubectl = !!kubectl();
 const builds = Object.fromEntries(KUSTOMIZATIONS.map((dir) => [dir, hasKubectl ? parseObjects(kustomize(dir)) : []])) as Record<(typeof KUSTOMIZATIONS)[number], K8sObject[]>;
@@ -118,10 +118,9 @@ describe.skipIf(!hasKubectl)('the manifests', () => {
       expect(env).not.toHaveProperty('OTEL_EXPORTER_ZIPKIN_ENDPOINT');
       const inMesh = named(builds['k8s/overlays/istio'], 'Deployment', deployment.metadata.name)!;
       expect(Object.keys(env).length, 'every other setting stays').toBe(containers(inMesh)[0].env.length);
-      // The image's command line with the mesh's V8 flags where they differ; else the image's CMD.
+      // The image's command line with the mesh's V8 flags.
       const service = deployment.metadata.name.replace('k8s-app-', '') as ServiceDir;
-      const flags = MESH_TELEMETRY_NODE_FLAGS[service];
-      expect(containers(deployment)[0].args).toEqual(flags === SERVICE_NODE_FLAGS ? undefined : serviceNodeArgs(service, './dist', [], flags));
+      expect(containers(deployment)[0].args).toEqual(serviceNodeArgs(service, './dist', [], MESH_TELEMETRY_NODE_FLAGS));
       expect(containers(inMesh)[0].args).toBeUndefined();
     }
     // Everything but those settings is the istio overlay's.

@@ -3,8 +3,7 @@ One service's ServiceAccount, Service, Deployment, HorizontalPodAutoscaler and
 PodDisruptionBudget, as in k8s/base/<service>.yaml. Called with a dict:
   root: $, name: the service (and DNS) name, component: its app.kubernetes.io/component,
   settings: its values (test or agent), env: its own environment variables (YAML),
-  moreEnv: variables after the shared ones (YAML, may be empty),
-  meshSemiSpaceMb: with mesh telemetry, V8's young generation in MB (optional: the image's CMD).
+  moreEnv: variables after the shared ones (YAML, may be empty).
 */}}
 {{- define "k8s-app-monitor.workload" -}}
 {{- $root := .root -}}
@@ -84,10 +83,10 @@ spec:
           {{- with $root.Values.image.pullPolicy }}
           imagePullPolicy: {{ . }}
           {{- end }}
-          {{- if and (include "k8s-app-monitor.meshTelemetry" $root) .meshSemiSpaceMb }}
+          {{- if include "k8s-app-monitor.meshTelemetry" $root }}
           {{- $dir := trimPrefix "k8s-app-" $name }}
           # The image's command line with a smaller young generation (istio/mesh-telemetry's args).
-          args: ["--max-semi-space-size={{ .meshSemiSpaceMb }}", "--heap-growing-percent=10", "--no-maglev", "--import", "./dist/{{ $dir }}/instrumentation.js", "./dist/{{ $dir }}/main.js"]
+          args: ["--max-semi-space-size=4", "--heap-growing-percent=10", "--no-maglev", "--import", "./dist/{{ $dir }}/instrumentation.js", "./dist/{{ $dir }}/main.js"]
           {{- end }}
           ports:
             - name: http
